@@ -1,0 +1,18 @@
+export { apiCall } from './actions/api-call.js';
+export { batch } from './actions/batch.js';
+export { callFunction } from './actions/call-function.js';
+export { create } from './actions/create.js';
+export { deleteEntity } from './actions/delete-entity.js';
+export { get } from './actions/get.js';
+export { metadata } from './actions/metadata.js';
+export { DEFAULT_QUERY_LIMIT, query } from './actions/query.js';
+export { update } from './actions/update.js';
+export { SapODataConfig, sapODataConnection } from './connection.js';
+export { errorFromResponse, type ODataErrorBody, parseErrorBody } from './error-mapping.js';
+export { FILTER_OPERATORS, type FilterCondition, type FilterOperator, type ODataFilter } from './filter.js';
+export { formatLiteral, type KeyInput } from './literals.js';
+export type { Entity, PreciseNumbers } from './normalize-payload.js';
+export { type ODataAuthentication, ODataClient, type ODataClientOptions } from './odata-client.js';
+export { default, sapODataConnector, VERSION } from './sap-odata-connector.js';
+export { type ODataVersion, parseMetadata, type ServiceMetadata } from './service-metadata.js';
+export { changes } from './triggers/changes.js';

@@ -1,0 +1,176 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DeadlineQueue, type Expirable } from './deadlines.js';
+
+interface Entry extends Expirable {
+  readonly id: number;
+}
+
+function entries(count: number, expired: number[], start = 0): Entry[] {
+  return Array.from({ length: count }, (_, index) => {
+    const id = start + index;
+    return { id, deadline: 0, settled: false, expire: () => expired.push(id) };
+  });
+}
+
+function activeTimeouts(): number {
+  return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+}
+
+describe('DeadlineQueue with fake timers', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('expires entries that are still running when their deadline passes, in order', async () => {
+    const queue = new DeadlineQueue(100);
+    const expired: number[] = [];
+    const [first, second, third] = entries(3, expired) as [Entry, Entry, Entry];
+    queue.add(first);
+    await vi.advanceTimersByTimeAsync(30);
+    queue.add(second);
+    await vi.advanceTimersByTimeAsync(30);
+    queue.add(third);
+    expect(vi.getTimerCount()).toBe(1);
+
+    await vi.advanceTimersByTimeAsync(39);
+    expect(expired).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(expired).toEqual([0]);
+    expect(first.settled).toBe(true);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(expired).toEqual([0, 1]);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(expired).toEqual([0, 1, 2]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('expires entries sharing a deadline together', async () => {
+    const queue = new DeadlineQueue(50);
+    const expired: number[] = [];
+    for (const entry of entries(5, expired)) queue.add(entry);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(expired).toEqual([0, 1, 2, 3, 4]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('never expires a settled entry', async () => {
+    const queue = new DeadlineQueue(100);
+    const expired: number[] = [];
+    const list = entries(4, expired);
+    for (const entry of list) queue.add(entry);
+    queue.settle(list[0] as Entry);
+    queue.settle(list[2] as Entry);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(expired).toEqual([1, 3]);
+  });
+
+  it('clears its timer as soon as nothing is running', async () => {
+    const queue = new DeadlineQueue(1_000);
+    const expired: number[] = [];
+    const list = entries(3, expired);
+    for (const entry of list) queue.add(entry);
+    expect(vi.getTimerCount()).toBe(1);
+    for (const entry of list.reverse()) queue.settle(entry);
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(expired).toEqual([]);
+  });
+
+  it('ignores a second settle and a settle after expiry', async () => {
+    const queue = new DeadlineQueue(10);
+    const expired: number[] = [];
+    const [first, second] = entries(2, expired) as [Entry, Entry];
+    queue.add(first);
+    queue.settle(first);
+    queue.settle(first);
+    queue.add(second);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(expired).toEqual([1]);
+    queue.settle(second);
+    // the queue still counts correctly: a new entry gets a timer and expires
+    const [third] = entries(1, expired, 2) as [Entry];
+    queue.add(third);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(expired).toEqual([1, 2]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps one timer when an entry is added while another expires', async () => {
+    const queue = new DeadlineQueue(10);
+    const expired: number[] = [];
+    const late = entries(1, expired, 1)[0] as Entry;
+    const first: Entry = {
+      id: 0,
+      deadline: 0,
+      settled: false,
+      expire: () => {
+        expired.push(0);
+        queue.add(late);
+      },
+    };
+    queue.add(first);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(expired).toEqual([0]);
+    expect(vi.getTimerCount()).toBe(1);
+    queue.settle(late);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('compacts entries settled out of order behind a slow one, and still expires correctly', async () => {
+    const queue = new DeadlineQueue(100);
+    const expired: number[] = [];
+    const list = entries(5_000, expired);
+    for (const entry of list) queue.add(entry);
+    // Everything but the first (slow) entry and every 1000th finishes, newest first.
+    for (const entry of [...list].reverse()) {
+      if (entry.id % 1_000 !== 0) queue.settle(entry);
+    }
+    const kept = Reflect.get(queue, 'items') as Entry[];
+    expect(kept.length).toBeLessThan(1_100);
+    await vi.advanceTimersByTimeAsync(50);
+    const more = entries(3, expired, 5_000);
+    for (const entry of more) queue.add(entry);
+    queue.settle(more[1] as Entry);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(expired).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(expired).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 5_002]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('DeadlineQueue with real timers', () => {
+  // Counts are compared within one synchronous stretch, so that timers of the test runner
+  // coming and going meanwhile cannot change them.
+  it('leaves no Timeout behind once every entry has settled', () => {
+    const queue = new DeadlineQueue(60_000);
+    const before = activeTimeouts();
+    const list = entries(10, []);
+    for (const entry of list) queue.add(entry);
+    expect(activeTimeouts()).toBe(before + 1);
+    for (const entry of list.slice(3)) queue.settle(entry);
+    expect(activeTimeouts()).toBe(before + 1);
+    for (const entry of list.slice(0, 3)) queue.settle(entry);
+    expect(activeTimeouts()).toBe(before);
+  });
+
+  it('leaves no Timeout behind once every entry has expired', async () => {
+    const queue = new DeadlineQueue(20);
+    const expired: number[] = [];
+    const list = entries(10, expired);
+    for (const entry of list) queue.add(entry);
+    for (const entry of list.slice(0, 5)) queue.settle(entry);
+    await vi.waitFor(() => expect(expired).toEqual([5, 6, 7, 8, 9]));
+    // With its timer gone, the next entry makes the queue create one, and settling it clears it.
+    const before = activeTimeouts();
+    const [next] = entries(1, expired, 10) as [Entry];
+    queue.add(next);
+    expect(activeTimeouts()).toBe(before + 1);
+    queue.settle(next);
+    expect(activeTimeouts()).toBe(before);
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  // Type-level tests (*.test-d.ts) are checked by tsc in the typecheck task (`pnpm test` runs it),
+  // not here: one compiler pass per package, and no shared incremental build file between packages.
+  test: {
+    include: ['src/**/*.test.ts'],
+    // Generous: on two busy cores a process spawn or a first import can take seconds.
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});

