@@ -111,8 +111,8 @@ export async function produceOnce(topic: string, messages: readonly TestMessage[
         messages: messages.slice(start, start + 500).map((message) => ({
           key: message.key ?? null,
           value: typeof message.value === 'string' ? message.value : JSON.stringify(message.value ?? null),
-          headers: message.headers,
-          partition: message.partition,
+          ...(message.headers === undefined ? {} : { headers: message.headers }),
+          ...(message.partition === undefined ? {} : { partition: message.partition }),
         })),
       });
     }
