@@ -2,6 +2,7 @@ import {
   type ActionContext,
   type ActionDefinition,
   type ActionExample,
+  type ConnectorError,
   defineAction,
   type Static,
   type TSchema,
@@ -22,7 +23,9 @@ export interface RedisActionDefinition<TInput extends TSchema, TOutput extends T
 
 /**
  * Declares a Redis action: binds it to the Redis connection and maps whatever ioredis throws
- * onto a `ConnectorError` (see `toRedisError`), so that every action fails the same way.
+ * onto a `ConnectorError` (see `toRedisError`), so that every action fails the same way. The
+ * mapping is the action's `mapError`: core calls it on failure only, so a successful call
+ * goes through no extra promise.
  *
  * @example
  * export const get = defineRedisAction({
@@ -36,15 +39,9 @@ export interface RedisActionDefinition<TInput extends TSchema, TOutput extends T
 export function defineRedisAction<const TInput extends TSchema, const TOutput extends TSchema>(
   definition: RedisActionDefinition<TInput, TOutput>,
 ): ActionDefinition<TInput, TOutput, RedisClient> {
-  const { run, ...rest } = definition;
-  return defineAction({
-    ...rest,
-    connection: redisConnection,
-    run: (input, ctx) => run(input, ctx).then(undefined, rethrowAsConnectorError),
-  });
+  return defineAction({ ...definition, connection: redisConnection, mapError: mapRedisError });
 }
 
-/** One function for every call: mapping failures allocates nothing on the path of a success. */
-function rethrowAsConnectorError(error: unknown): never {
-  throw toRedisError(error);
+function mapRedisError(error: unknown): ConnectorError {
+  return toRedisError(error);
 }

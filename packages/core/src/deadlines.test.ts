@@ -67,16 +67,36 @@ describe('DeadlineQueue with fake timers', () => {
     expect(expired).toEqual([1, 3]);
   });
 
-  it('clears its timer as soon as nothing is running', async () => {
+  it('keeps its idle timer for the next call, fires it once for nothing, then has none', async () => {
     const queue = new DeadlineQueue(1_000);
     const expired: number[] = [];
     const list = entries(3, expired);
     for (const entry of list) queue.add(entry);
     expect(vi.getTimerCount()).toBe(1);
     for (const entry of list.reverse()) queue.settle(entry);
-    expect(vi.getTimerCount()).toBe(0);
+    // Sequential calls reuse the timer instead of inserting and removing one each.
+    const [next] = entries(1, expired, 3) as [Entry];
+    queue.add(next);
+    queue.settle(next);
+    expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(5_000);
     expect(expired).toEqual([]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('reschedules an idle timer armed for an earlier deadline, and expires on time', async () => {
+    const queue = new DeadlineQueue(100);
+    const expired: number[] = [];
+    const [first, second] = entries(2, expired) as [Entry, Entry];
+    queue.add(first);
+    queue.settle(first);
+    await vi.advanceTimersByTimeAsync(60);
+    queue.add(second);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(expired).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(expired).toEqual([1]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('ignores a second settle and a settle after expiry', async () => {
@@ -117,6 +137,8 @@ describe('DeadlineQueue with fake timers', () => {
     expect(expired).toEqual([0]);
     expect(vi.getTimerCount()).toBe(1);
     queue.settle(late);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(expired).toEqual([0]);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -143,10 +165,26 @@ describe('DeadlineQueue with fake timers', () => {
   });
 });
 
+describe('DeadlineQueue under steady load', () => {
+  it('does not keep entries settled in order alive while others still run', () => {
+    const queue = new DeadlineQueue(60_000);
+    const list = entries(10_001, []);
+    queue.add(list[0] as Entry);
+    for (let index = 1; index < list.length; index++) {
+      // One entry always runs: the queue is never empty, so it is never reset.
+      queue.add(list[index] as Entry);
+      queue.settle(list[index - 1] as Entry);
+    }
+    const kept = Reflect.get(queue, 'items') as Entry[];
+    expect(kept.length).toBeLessThan(2_100);
+    queue.settle(list[10_000] as Entry);
+  });
+});
+
 describe('DeadlineQueue with real timers', () => {
   // Counts are compared within one synchronous stretch, so that timers of the test runner
   // coming and going meanwhile cannot change them.
-  it('leaves no Timeout behind once every entry has settled', () => {
+  it('holds the process open only while an entry is running', () => {
     const queue = new DeadlineQueue(60_000);
     const before = activeTimeouts();
     const list = entries(10, []);

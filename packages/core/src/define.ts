@@ -1,4 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { ConnectorError } from './errors.js';
 import type { Logger } from './log.js';
 
 /** The version of the connector contract this core implements. A connector states the one it was written for. */
@@ -78,6 +79,12 @@ export interface ActionDefinition<
   readonly idempotent?: boolean;
   readonly examples?: readonly ActionExample<Static<TInput>, Static<TOutput>>[];
   run(input: Static<TInput>, ctx: ActionContext<TClient>): Static<TOutput> | Promise<Static<TOutput>>;
+  /**
+   * Turns what `run` threw (anything but a `ConnectorError`) into a `ConnectorError` with the
+   * right code — the connector's error mapping. Called only on failure, so a call that succeeds
+   * pays nothing for it; without it, core's generic mapping applies.
+   */
+  mapError?(error: unknown): ConnectorError;
 }
 
 /**

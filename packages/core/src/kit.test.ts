@@ -133,7 +133,7 @@ const probe = defineConnector({
 });
 
 /** A connector whose connection fails its first `failures` connects (counted in `counting.connects`). */
-const counting = { connects: 0 };
+const counting = { connects: 0, vendorRuns: 0, mapped: 0 };
 const countingConnection = defineConnection({
   config: Type.Object({ failures: Type.Integer({ default: 0 }) }),
   connect: (config) => {
@@ -159,6 +159,26 @@ const countingConnector = defineConnector({
       output: Type.Object({ id: Type.Integer() }),
       idempotent: true,
       run: (_input, { client }) => ({ id: client.id }),
+    }),
+    vendor: defineAction({
+      connection: countingConnection,
+      description: 'Fails the way an SDK would; the action maps its errors itself.',
+      input: Type.Object({
+        kind: Type.Union([Type.Literal('busy'), Type.Literal('ours'), Type.Literal('odd')]),
+      }),
+      output: Type.Object({}),
+      idempotent: true,
+      run: async ({ kind }) => {
+        counting.vendorRuns++;
+        if (kind === 'ours') throw new ConnectorError('CONFLICT', 'already a ConnectorError');
+        throw Object.assign(new Error(`the service says ${kind}`), { vendorCode: kind });
+      },
+      mapError: (error) => {
+        counting.mapped++;
+        const code = (error as { vendorCode?: string }).vendorCode;
+        if (code === 'odd') throw new Error('the mapping itself failed');
+        return new ConnectorError('RATE_LIMITED', 'the service is busy', { vendorCode: code, cause: error });
+      },
     }),
   },
 });
@@ -323,6 +343,28 @@ describe('invoke', () => {
     expect(network).toMatchObject({ code: 'UNAVAILABLE', vendorCode: 'ECONNRESET', connection: 'sample' });
     const notFound = await failure(kit.invoke('sample.get', { key: 'missing' }));
     expect(notFound).toMatchObject({ code: 'NOT_FOUND', message: "no note under key 'missing'" });
+  });
+
+  it('maps a failure with the action’s own mapError, only on failure, then retries by the mapped code', async () => {
+    await using kit = kitWith({ connections: { counting: { connector: 'counting' } } });
+    counting.vendorRuns = 0;
+    counting.mapped = 0;
+    await expect(kit.invoke('counting.ping', {})).resolves.toMatchObject({ id: expect.any(Number) });
+    expect(counting.mapped).toBe(0);
+    const busy = await failure(kit.invoke('counting.vendor', { kind: 'busy' }, { retry: 3 }));
+    expect(busy).toMatchObject({
+      code: 'RATE_LIMITED',
+      vendorCode: 'busy',
+      action: 'vendor',
+      connection: 'counting',
+    });
+    expect(counting.vendorRuns).toBe(3);
+    expect(counting.mapped).toBe(3);
+    const ours = await failure(kit.invoke('counting.vendor', { kind: 'ours' }));
+    expect(ours).toMatchObject({ code: 'CONFLICT', message: 'already a ConnectorError' });
+    expect(counting.mapped).toBe(3);
+    const odd = await failure(kit.invoke('counting.vendor', { kind: 'odd' }, { retry: false }));
+    expect(odd).toMatchObject({ code: 'INTERNAL', message: 'the service says odd' });
   });
 
   describe('names and connections', () => {

@@ -9,7 +9,7 @@ import type {
   ConnectorDefinition,
   TriggerState,
 } from './define.js';
-import { ConnectorError, toConnectorError } from './errors.js';
+import { ConnectorError, isConnectorError, toConnectorError } from './errors.js';
 import { createLogger, type Logger, type LoggerOptions, redactingLogger } from './log.js';
 import { assertValidManifest, type ConnectorManifest, manifestOf } from './manifest.js';
 import { isSensitiveKey, Redactor, wrapSecrets } from './redaction.js';
@@ -388,11 +388,11 @@ class KitImplementation {
       const planned = plan;
       return this.withMiddleware(info, () => this.runWithRetries(planned, info, options)).catch(
         (error: unknown) => {
-          throw this.failure(error, planned.connector, planned.action, info.connection);
+          throw this.failure(error, planned.connector, planned.action, info.connection, planned);
         },
       );
     } catch (error) {
-      return Promise.reject(this.failure(error, plan?.connector, plan?.action, connection));
+      return Promise.reject(this.failure(error, plan?.connector, plan?.action, connection, plan));
     }
   }
 
@@ -401,8 +401,18 @@ class KitImplementation {
     connector: string | undefined,
     action: string | undefined,
     connection: string | undefined,
+    plan?: ActionPlan,
   ): ConnectorError {
-    return this.redactor.error(toConnectorError(error, { connector, action, connection }));
+    const mapError = plan?.definition.mapError;
+    let mapped = error;
+    if (mapError !== undefined && !isConnectorError(error)) {
+      try {
+        mapped = mapError(error);
+      } catch {
+        // A mapping that fails itself must not hide the failure: core's generic mapping applies.
+      }
+    }
+    return this.redactor.error(toConnectorError(mapped, { connector, action, connection }));
   }
 
   private invalidInput(plan: ActionPlan, connection: string, value: unknown): ConnectorError {
@@ -524,22 +534,22 @@ class KitImplementation {
     try {
       policy = this.retryPolicyFor(plan, options);
     } catch (error) {
-      return Promise.reject(this.failure(error, plan.connector, plan.action, info.connection));
+      return Promise.reject(this.failure(error, plan.connector, plan.action, info.connection, plan));
     }
     info.attempts = 1;
-    // Failures of the first attempt continue here; the attempt hands them over itself, so a
-    // call that succeeds pays for no extra promise layer.
-    const retry = (thrown: unknown): Promise<unknown> => this.retryAfter(plan, info, options, policy, thrown);
+    // Failures of the first attempt continue in `retryAfter`; the attempt hands them over
+    // itself, so a call that succeeds pays for no extra promise layer and no closure.
     let first: unknown;
     try {
-      first = this.attempt(plan, info, 1, options, retry);
+      first = this.attempt(plan, info, 1, options, policy, true);
     } catch (thrown) {
-      return retry(thrown);
+      return this.retryAfter(plan, info, options, policy, thrown);
     }
     return isPromiseLike(first) ? (first as Promise<unknown>) : Promise.resolve(first);
   }
 
-  private async retryAfter(
+  /** @internal Where the first attempt's failure goes: retries by `policy`, or the mapped error. */
+  async retryAfter(
     plan: ActionPlan,
     info: InvocationInfo,
     options: InvokeOptions,
@@ -549,7 +559,7 @@ class KitImplementation {
     const attempts = policy?.attempts ?? 1;
     let thrown = firstFailure;
     for (let attempt = 1; ; attempt++) {
-      const error = this.failure(thrown, plan.connector, plan.action, info.connection);
+      const error = this.failure(thrown, plan.connector, plan.action, info.connection, plan);
       if (policy === undefined || attempt >= attempts || !error.retryable || options.signal?.aborted)
         throw error;
       if (error.retryAfterMs !== undefined && error.retryAfterMs > policy.maxRetryAfterMs) throw error;
@@ -577,7 +587,7 @@ class KitImplementation {
       }
       info.attempts = attempt + 1;
       try {
-        return await this.attempt(plan, info, attempt + 1, options);
+        return await this.attempt(plan, info, attempt + 1, options, policy, false);
       } catch (next) {
         thrown = next;
       }
@@ -592,38 +602,39 @@ class KitImplementation {
   }
 
   /**
-   * One try: a value, a promise, or a synchronous throw. With `onFailure`, a returned promise
-   * never rejects on its own: it settles with what `onFailure` makes of the failure.
+   * One try: a value, a promise, or a synchronous throw. With `handOff`, a returned promise
+   * never rejects on its own: it settles with what `retryAfter` makes of the failure.
    */
   private attempt(
     plan: ActionPlan,
     info: InvocationInfo,
     attempt: number,
     options: InvokeOptions,
-    onFailure?: (error: unknown) => Promise<unknown>,
+    policy: RetryPolicy | undefined,
+    handOff: boolean,
   ): unknown {
     const callerSignal = options.signal;
     if (callerSignal?.aborted) throw cancelled(info, plan, callerSignal.reason);
     const pooled = this.pool.get(info.connection);
     if (pooled?.connected !== true) {
+      const onFailure = (error: unknown): unknown => {
+        if (!handOff) throw error;
+        return this.retryAfter(plan, info, options, policy, error);
+      };
       return Promise.resolve(this.acquire(info.connection, callerSignal)).then(
         () => {
-          if (onFailure === undefined) return this.attempt(plan, info, attempt, options);
           try {
-            return this.attempt(plan, info, attempt, options, onFailure);
+            return this.attempt(plan, info, attempt, options, policy, handOff);
           } catch (error) {
             return onFailure(error);
           }
         },
-        (error: unknown) => {
-          // The caller gave up while the connection was being made, whatever the abort reason.
-          const failure = callerSignal?.aborted ? cancelled(info, plan, callerSignal.reason) : error;
-          if (onFailure === undefined) throw failure;
-          return onFailure(failure);
-        },
+        // The caller gave up while the connection was being made, whatever the abort reason.
+        (error: unknown) =>
+          onFailure(callerSignal?.aborted ? cancelled(info, plan, callerSignal.reason) : error),
       );
     }
-    const context = new RunContext(this, plan, info, attempt, pooled.client, onFailure);
+    const context = new RunContext(this, plan, info, attempt, pooled.client, options, policy, handOff);
     const result: unknown = plan.definition.run(info.input as never, context);
     if (!isPromiseLike(result)) return this.checkOutput(plan, info, result);
     const timeoutMs = options.timeoutMs ?? this.timeoutMs;
@@ -1135,8 +1146,10 @@ class RunContext implements ActionContext<unknown>, Expirable {
     private readonly info: InvocationInfo,
     readonly attempt: number,
     readonly client: unknown,
-    /** Where a failure goes instead of rejecting (the retry loop of the first attempt). */
-    private readonly onFailure: ((error: unknown) => Promise<unknown>) | undefined,
+    private readonly options: InvokeOptions,
+    private readonly policy: RetryPolicy | undefined,
+    /** A failure goes to the kit's retry loop instead of rejecting (the first attempt). */
+    private readonly handOff: boolean,
   ) {}
 
   get invocationId(): string {
@@ -1165,22 +1178,31 @@ class RunContext implements ActionContext<unknown>, Expirable {
     queue: DeadlineQueue | undefined,
     callerSignal: AbortSignal | undefined,
   ): Promise<unknown> {
-    return new Promise<unknown>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-      if (queue !== undefined) {
-        this.queue = queue;
-        queue.add(this);
-      }
-      if (callerSignal !== undefined) {
-        this.callerSignal = callerSignal;
-        callerSignal.addEventListener('abort', this, { once: true });
-      }
-      result.then(
-        (value) => this.finish(value, undefined, false),
-        (error: unknown) => this.finish(undefined, error, true),
-      );
-    });
+    RunContext.capturing = this;
+    const settled = new Promise<unknown>(RunContext.capture);
+    RunContext.capturing = undefined;
+    if (queue !== undefined) {
+      this.queue = queue;
+      queue.add(this);
+    }
+    if (callerSignal !== undefined) {
+      this.callerSignal = callerSignal;
+      callerSignal.addEventListener('abort', this, { once: true });
+    }
+    result.then(
+      (value) => this.finish(value, undefined, false),
+      (error: unknown) => this.finish(undefined, error, true),
+    );
+    return settled;
+  }
+
+  /** The context whose promise is being made: one shared executor instead of a closure per call. */
+  private static capturing: RunContext | undefined;
+
+  private static capture(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+    const context = RunContext.capturing as RunContext;
+    context.resolve = resolve;
+    context.reject = reject;
   }
 
   /** The caller's signal aborted (EventListener interface). */
@@ -1228,8 +1250,8 @@ class RunContext implements ActionContext<unknown>, Expirable {
   }
 
   private fail(error: unknown): void {
-    if (this.onFailure === undefined) this.reject?.(error);
-    else this.resolve?.(this.onFailure(error));
+    if (!this.handOff) this.reject?.(error);
+    else this.resolve?.(this.kit.retryAfter(this.plan, this.info, this.options, this.policy, error));
   }
 
   /** Aborts the action's signal, also one it has not read yet: reading it later finds it aborted. */

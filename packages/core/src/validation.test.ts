@@ -168,6 +168,24 @@ describe('compileValidator', () => {
       expect(compileValidator(Type.Object({ a: Type.Number() })).withDefaults(value)).toBe(value);
     });
 
+    it('with defaults only on its own properties, uses a complete value as it is and copies one that lacks some', () => {
+      const validator = compileValidator(
+        Type.Object({
+          id: Type.String(),
+          lines: Type.Array(Type.Object({ sku: Type.String() })),
+          region: Type.Optional(Type.String({ default: 'eu' })),
+        }),
+      );
+      const complete = { id: 'a', lines: [{ sku: 'x' }], region: 'us' };
+      expect(validator.withDefaults(complete)).toBe(complete);
+      const partial = { id: 'a', lines: [{ sku: 'x' }] };
+      const filled = validator.withDefaults(partial) as typeof complete;
+      expect(filled).toEqual({ id: 'a', lines: [{ sku: 'x' }], region: 'eu' });
+      expect(partial).toEqual({ id: 'a', lines: [{ sku: 'x' }] });
+      expect(validator.withDefaults({ ...partial, region: undefined })).toEqual(filled);
+      expect(validator.withDefaults('not an object')).toBe('not an object');
+    });
+
     it('keeps class instances (a Redacted secret) by reference', () => {
       const secret = Redacted.make(CANARY);
       const filled = compileValidator(
