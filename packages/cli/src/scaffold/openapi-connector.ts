@@ -14,6 +14,7 @@ import {
   printExpression,
   printModule,
   propertyKey,
+  stringLiteral,
 } from './code-printer.js';
 import type { NameForms } from './names.js';
 import {
@@ -23,6 +24,12 @@ import {
   type OpenApiNode,
   stringOf,
 } from './openapi-document.js';
+import {
+  FORM_DATA_MODULE,
+  FORM_DATA_TEST_MODULE,
+  OAUTH2_MODULE,
+  OAUTH2_TEST_MODULE,
+} from './openapi-runtime-modules.js';
 import {
   identifierFrom,
   referencedComponents,
@@ -85,7 +92,10 @@ interface Operation {
         readonly property: string;
         readonly node: TypeNode;
         readonly required: boolean;
-        readonly kind: 'json' | 'text';
+        /** `multipart` and `form` send the input's fields as multipart/form-data or URL-encoded. */
+        readonly kind: 'json' | 'text' | 'multipart' | 'form';
+        /** The multipart fields holding files. */
+        readonly files: readonly string[];
       }
     | undefined;
   readonly output: OutputPlan;
@@ -94,16 +104,30 @@ interface Operation {
   readonly input: TypeNode;
 }
 
+interface AuthField {
+  readonly key: string;
+  readonly code: Expression;
+  /** The value the generated tests connect with. */
+  readonly testValue: unknown;
+  /** The environment variable the README reads a secret from. */
+  readonly env?: string;
+  /** Whether the README's connectorkit.yaml example shows the field. */
+  readonly inReadme: boolean;
+}
+
 interface AuthPlan {
   /** Connection config fields (TypeBox code) and their test values. */
-  readonly fields: readonly {
-    readonly key: string;
-    readonly code: Expression;
-    readonly testValue: string;
-    readonly env?: string;
-  }[];
+  readonly fields: readonly AuthField[];
   /** The `auth` option of createHttpClient, or undefined for none. */
   readonly code: Expression | undefined;
+  /** Connects with a module of the package's own instead of createHttpClient. */
+  readonly client?: {
+    readonly function: string;
+    /** The module's path in the package, its content and its test's. */
+    readonly module: string;
+    readonly content: string;
+    readonly test: string;
+  };
   readonly fixture: { readonly in: 'header' | 'query'; readonly name: string; readonly value: string } | null;
   readonly summary: string;
   /** The security scheme the connection implements. */
@@ -141,6 +165,16 @@ export function generateFromOpenApi(
   }
   if (converter.components.length > 0) files.set('src/schemas.ts', schemasModule(converter));
   files.set('src/connection.ts', connectionModule(document, forms, auth, notes));
+  if (auth.client !== undefined) {
+    files.set(auth.client.module, auth.client.content);
+    files.set(auth.client.module.replace(/\.ts$/, '.test.ts'), auth.client.test);
+  }
+  if (
+    operations.some((operation) => operation.body?.kind === 'multipart' || operation.body?.kind === 'form')
+  ) {
+    files.set('src/form-data.ts', FORM_DATA_MODULE);
+    files.set('src/form-data.test.ts', FORM_DATA_TEST_MODULE);
+  }
   files.set('src/connector.ts', connectorModule(operations, forms, title, description, options.version));
   files.set('src/index.ts', indexModule(operations, converter, forms));
   files.set('src/test-fixtures/operations.gen.json', fixtureFile(operations, converter, auth, notes));
@@ -274,26 +308,34 @@ function planOperation(
     const requestBody = document.resolve(operation.requestBody, `${where} requestBody`);
     const content = isNode(requestBody.content) ? requestBody.content : {};
     const jsonType = Object.keys(content).find(isJsonType);
+    const formType = Object.keys(content).find((type) => FORM_TYPES.has(baseType(type)));
     const textType = Object.keys(content).find((type) => type.startsWith('text/'));
-    const chosen = jsonType ?? textType;
+    const chosen = jsonType ?? formType ?? textType;
     if (chosen === undefined) {
       const types = Object.keys(content).join(', ') || 'none';
-      return `request body of type ${types} is not supported (JSON and text are)`;
+      return `request body of type ${types} is not supported (JSON, multipart/form-data, URL-encoded forms and text are)`;
     }
     const media = isNode(content[chosen]) ? (content[chosen] as OpenApiNode) : {};
     const property = used.has('body') ? 'requestBody' : 'body';
-    body = {
-      property,
-      node:
-        jsonType === undefined
-          ? { kind: 'string', options: {} }
-          : withDescription(
-              converter.convert(media.schema, `${where} requestBody`),
-              stringOf(requestBody.description),
-            ),
-      required: requestBody.required === true,
-      kind: jsonType === undefined ? 'text' : 'json',
-    };
+    const description = stringOf(requestBody.description);
+    const required = requestBody.required === true;
+    if (chosen === jsonType) {
+      const node = withDescription(converter.convert(media.schema, `${where} requestBody`), description);
+      body = { property, node, required, kind: 'json', files: [] };
+    } else if (chosen === formType) {
+      const multipart = baseType(chosen) === 'multipart/form-data';
+      const form = planFormBody(document, converter, media.schema, `${where} requestBody`, multipart);
+      if (typeof form === 'string') return form;
+      body = {
+        property,
+        node: withDescription(form.node, description),
+        required,
+        kind: multipart ? 'multipart' : 'form',
+        files: form.files,
+      };
+    } else {
+      body = { property, node: { kind: 'string', options: {} }, required, kind: 'text', files: [] };
+    }
   }
   const { output, status } = planOutput(document, converter, operation, where);
   const security = operation.security ?? globalSecurity;
@@ -364,6 +406,81 @@ function planOutput(
   return { output: { kind: 'bytes', contentType: types[0] ?? 'application/octet-stream' }, status };
 }
 
+const FORM_TYPES = new Set(['multipart/form-data', 'application/x-www-form-urlencoded']);
+
+/**
+ * The fields of a form body: an object schema's properties, binary strings (and arrays of them)
+ * becoming files given as base64 content with an optional name and media type.
+ */
+function planFormBody(
+  document: OpenApiDocument,
+  converter: SchemaConverter,
+  rawSchema: unknown,
+  where: string,
+  multipart: boolean,
+): { node: TypeNode; files: string[] } | string {
+  const type = multipart ? 'multipart/form-data' : 'application/x-www-form-urlencoded';
+  const schema = document.resolve(rawSchema, where);
+  if (!isNode(schema.properties) || Object.keys(schema.properties).length === 0) {
+    return `${type} request body without an object schema listing its fields is not supported`;
+  }
+  const required = Array.isArray(schema.required) ? schema.required : [];
+  const files: string[] = [];
+  const properties: { name: string; node: TypeNode; optional: boolean }[] = [];
+  for (const [name, rawProperty] of Object.entries(schema.properties)) {
+    const property = document.resolve(rawProperty, `${where} ${name}`);
+    const items =
+      property.type === 'array' ? document.resolve(property.items, `${where} ${name}`) : undefined;
+    const isFile = isBinary(property) || (items !== undefined && isBinary(items));
+    if (isFile && !multipart) return `file field '${name}' in a URL-encoded request body is not supported`;
+    let node: TypeNode;
+    if (isFile) {
+      files.push(name);
+      const file = fileNode(firstParagraph(stringOf(property.description)));
+      node = items === undefined ? file : { kind: 'array', items: file, options: {} };
+    } else {
+      node = converter.convert(rawProperty, `${where} ${name}`);
+    }
+    properties.push({ name, node, optional: !required.includes(name) });
+  }
+  return { node: { kind: 'object', properties, additional: undefined, options: {} }, files };
+}
+
+/** A string holding raw bytes: `format: binary` (OpenAPI 3.0) or a media type without encoding (3.1). */
+function isBinary(schema: OpenApiNode): boolean {
+  if (schema.type !== undefined && schema.type !== 'string') return false;
+  return (
+    schema.format === 'binary' ||
+    (typeof schema.contentMediaType === 'string' && schema.contentEncoding === undefined)
+  );
+}
+
+/** A file of a multipart body in an action's input (src/form-data.ts sends it). */
+function fileNode(description: string | undefined): TypeNode {
+  const text = (value: string): TypeNode => ({ kind: 'string', options: { description: value } });
+  return {
+    kind: 'object',
+    properties: [
+      {
+        name: 'content',
+        node: {
+          kind: 'string',
+          options: { contentEncoding: 'base64', description: 'The file content, base64-encoded' },
+        },
+        optional: false,
+      },
+      { name: 'filename', node: text('The file name sent with it; default: the field name'), optional: true },
+      {
+        name: 'contentType',
+        node: text('The media type sent with it; default application/octet-stream'),
+        optional: true,
+      },
+    ],
+    additional: false,
+    options: description === undefined ? {} : { description },
+  };
+}
+
 function planAuth(document: OpenApiDocument, forms: NameForms, notes: string[]): AuthPlan {
   const components = isNode(document.root.components) ? document.root.components : {};
   const schemes = isNode(components.securitySchemes) ? components.securitySchemes : {};
@@ -392,6 +509,13 @@ function planAuth(document: OpenApiDocument, forms: NameForms, notes: string[]):
     js.call('Secret', js.object([{ key: 'description', value: js.string(text) }]));
   const type = typeof scheme.type === 'string' ? scheme.type : '';
   const httpScheme = typeof scheme.scheme === 'string' ? scheme.scheme.toLowerCase() : '';
+  const flows = isNode(scheme.flows) ? scheme.flows : {};
+  if (type === 'oauth2' && isNode(flows.clientCredentials)) {
+    const requested = [requirement, firstOperationRequirement]
+      .map((candidate) => (isNode(candidate) ? candidate[schemeName] : undefined))
+      .find(Array.isArray);
+    return clientCredentialsPlan(document, schemeName, flows.clientCredentials, requested, env, notes);
+  }
   if ((type === 'http' && httpScheme === 'bearer') || type === 'oauth2' || type === 'openIdConnect') {
     const what = type === 'http' ? 'Bearer token' : 'OAuth 2 access token';
     return {
@@ -401,6 +525,7 @@ function planAuth(document: OpenApiDocument, forms: NameForms, notes: string[]):
           code: secret(`${what} (${schemeName}), read from an environment variable`),
           testValue: TEST_TOKEN,
           env: env('TOKEN'),
+          inReadme: true,
         },
       ],
       code: js.object([
@@ -419,12 +544,14 @@ function planAuth(document: OpenApiDocument, forms: NameForms, notes: string[]):
           key: 'username',
           code: js.call('Type.String', js.object([{ key: 'description', value: js.string('User name') }])),
           testValue: 'test-user',
+          inReadme: true,
         },
         {
           key: 'password',
           code: secret(`Password (${schemeName}), read from an environment variable`),
           testValue: 'test-password',
           env: env('PASSWORD'),
+          inReadme: true,
         },
       ],
       code: js.object([
@@ -457,6 +584,7 @@ function planAuth(document: OpenApiDocument, forms: NameForms, notes: string[]):
           code: secret(`API key (${schemeName}), read from an environment variable`),
           testValue: 'test-key',
           env: env('API_KEY'),
+          inReadme: true,
         },
       ],
       code,
@@ -474,6 +602,112 @@ function planAuth(document: OpenApiDocument, forms: NameForms, notes: string[]):
     `auth: security scheme '${schemeName}' (${type} ${httpScheme}) is not supported; the connection sends no credentials`,
   );
   return none;
+}
+
+/**
+ * OAuth 2 client credentials: the connection asks the token endpoint for an access token with
+ * its client id and secret (src/oauth2.ts), or takes a token obtained elsewhere — which is what
+ * the generated tests do, as their stub of the API has no token endpoint.
+ */
+function clientCredentialsPlan(
+  document: OpenApiDocument,
+  schemeName: string,
+  flow: OpenApiNode,
+  requestedScopes: readonly unknown[] | undefined,
+  env: (suffix: string) => string,
+  notes: string[],
+): AuthPlan {
+  const secret = (text: string) =>
+    js.call('Secret', js.object([{ key: 'description', value: js.string(text) }]));
+  const optional = (code: Expression) => js.call('Type.Optional', code);
+  const declared = stringOf(flow.tokenUrl);
+  let tokenUrl: string | undefined;
+  if (declared !== undefined) {
+    // OpenAPI 3.1 allows a token URL relative to the server.
+    const base = serverUrl(document, []);
+    try {
+      tokenUrl = new URL(declared, base).href;
+    } catch {
+      tokenUrl = undefined;
+    }
+  }
+  if (tokenUrl === undefined) {
+    notes.push(
+      `auth: security scheme '${schemeName}' names no absolute token URL: set tokenUrl in connectorkit.yaml`,
+    );
+  }
+  const known = isNode(flow.scopes) ? Object.keys(flow.scopes) : [];
+  const scopes = (requestedScopes ?? []).filter((scope): scope is string => typeof scope === 'string');
+  const description = (text: string) => js.object([{ key: 'description', value: js.string(text) }]);
+  return {
+    fields: [
+      {
+        key: 'clientId',
+        code: optional(js.call('Type.String', description(`OAuth 2 client id (${schemeName})`))),
+        testValue: 'test-client',
+        env: env('CLIENT_ID'),
+        inReadme: true,
+      },
+      {
+        key: 'clientSecret',
+        code: optional(secret(`OAuth 2 client secret (${schemeName}), read from an environment variable`)),
+        testValue: 'test-client-secret',
+        env: env('CLIENT_SECRET'),
+        inReadme: true,
+      },
+      {
+        key: 'tokenUrl',
+        code: js.call(
+          'Type.String',
+          js.object([
+            { key: 'format', value: js.string('uri') },
+            ...(tokenUrl === undefined ? [] : [{ key: 'default', value: js.string(tokenUrl) }]),
+            { key: 'description', value: js.string('Token endpoint of the client credentials grant') },
+          ]),
+        ),
+        testValue: tokenUrl ?? 'https://auth.example.com/oauth/token',
+        inReadme: tokenUrl === undefined,
+      },
+      {
+        key: 'scopes',
+        code: js.call(
+          'Type.Array',
+          js.call('Type.String'),
+          js.object([
+            { key: 'default', value: js.value(scopes) },
+            {
+              key: 'description',
+              value: js.string(
+                known.length === 0
+                  ? 'Scopes to ask for'
+                  : `Scopes to ask for, of: ${known.join(', ')}`.slice(0, 300),
+              ),
+            },
+          ]),
+        ),
+        testValue: scopes,
+        inReadme: false,
+      },
+      {
+        key: 'accessToken',
+        code: optional(
+          secret('An access token obtained elsewhere: sent instead of asking the token endpoint for one'),
+        ),
+        testValue: TEST_TOKEN,
+        inReadme: false,
+      },
+    ],
+    code: undefined,
+    client: {
+      function: 'createOAuth2Client',
+      module: 'src/oauth2.ts',
+      content: OAUTH2_MODULE,
+      test: OAUTH2_TEST_MODULE,
+    },
+    fixture: { in: 'header', name: 'authorization', value: `Bearer ${TEST_TOKEN}` },
+    summary: `OAuth 2 client credentials (security scheme \`${schemeName}\`): the connection asks \`tokenUrl\` for an access token with \`clientId\` and \`clientSecret\` (HTTP basic), reuses it until shortly before it expires and sends it as \`Authorization: Bearer …\`; \`accessToken\` instead skips the token endpoint`,
+    scheme: schemeName,
+  };
 }
 
 // ------------------------------------------------------------------ modules
@@ -503,6 +737,10 @@ function actionModule(operation: Operation, connectionName: string): string {
     },
     { doc: importStatement([connectionName], '../connection.js') },
   ];
+  if (operation.body?.kind === 'multipart' || operation.body?.kind === 'form') {
+    const encoder = operation.body.kind === 'multipart' ? 'toFormData' : 'toSearchParams';
+    statements.push({ doc: importStatement([encoder], '../form-data.js') });
+  }
   if (components.length > 0) statements.push({ doc: importStatement(components, '../schemas.js') });
   statements.push({
     doc: constStatement('Input', typeBoxCode(operation.input), false),
@@ -530,8 +768,20 @@ function actionModule(operation: Operation, connectionName: string): string {
     const properties = byLocation(location);
     if (properties.length > 0) request.push({ key, value: js.object(properties, true) });
   }
-  if (operation.body !== undefined)
-    request.push({ key: 'body', value: js.raw(access(operation.body.property)) });
+  if (operation.body !== undefined) {
+    const value = access(operation.body.property);
+    const encoded =
+      operation.body.kind === 'multipart'
+        ? `toFormData(${value}, [${operation.body.files.map(stringLiteral).join(', ')}])`
+        : operation.body.kind === 'form'
+          ? `toSearchParams(${value})`
+          : undefined;
+    const body =
+      encoded === undefined || operation.body.required
+        ? (encoded ?? value)
+        : `${value} === undefined ? undefined : ${encoded}`;
+    request.push({ key: 'body', value: js.raw(body) });
+  }
   if (output.kind === 'text' || output.kind === 'bytes')
     request.push({ key: 'responseType', value: js.string(output.kind) });
   if (!operation.authenticated) {
@@ -630,19 +880,32 @@ function connectionModule(
     ...(auth.code === undefined ? [] : [{ key: 'auth', value: auth.code }]),
     { key: 'timeoutMs', value: js.raw('config.timeoutMs') },
   ];
-  const connect: Doc = [
-    '(config) =>',
-    group(indent([line, printExpression(js.call('createHttpClient', js.object(clientOptions, true)))])),
-  ];
+  const client =
+    auth.client === undefined
+      ? js.call('createHttpClient', js.object(clientOptions, true))
+      : js.call(auth.client.function, js.raw('config'));
+  const connect: Doc = ['(config) =>', group(indent([line, printExpression(client)]))];
   const core = [
-    'createHttpClient',
+    ...(auth.client === undefined ? ['createHttpClient'] : []),
     'defineConnection',
     ...(auth.fields.some((field) => field.env !== undefined) ? ['Secret'] : []),
     'type Static',
     'Type',
   ];
+  const ownModule =
+    auth.client === undefined
+      ? []
+      : [
+          {
+            doc: importStatement(
+              [auth.client.function],
+              `./${auth.client.module.replace(/^src\//, '').replace(/\.ts$/, '.js')}`,
+            ),
+          },
+        ];
   return printModule([
     { doc: importStatement(core, '@connectorkit/core') },
+    ...ownModule,
     { doc: '/** Configuration of a connection, as written in connectorkit.yaml. */', blankLineBefore: true },
     {
       doc: constStatement(
@@ -775,6 +1038,15 @@ function fixtureFile(
   const tested: unknown[] = [];
   const skipped: { action: string; reason: string }[] = [];
   for (const operation of operations) {
+    if (operation.body?.kind === 'multipart') {
+      // Its boundary differs on every call, and the stub compares JSON and text bodies only.
+      skipped.push({
+        action: operation.name,
+        reason:
+          'its multipart/form-data body is not compared by the stub (src/form-data.test.ts tests the encoding)',
+      });
+      continue;
+    }
     const inputValidator = compileValidator(converter.build(operation.input));
     const input = sampleValue(converter, operation.input) as Record<string, unknown>;
     // The kit fills in defaults before the action runs: the request carries them.
@@ -834,7 +1106,7 @@ function fixtureFile(
         path,
         query,
         headers,
-        body: operation.body === undefined ? null : (prepared[operation.body.property] ?? null),
+        body: requestBody(operation, prepared),
       },
       response: {
         status: operation.status,
@@ -850,6 +1122,23 @@ function fixtureFile(
   return `${JSON.stringify(fixture, null, 2)}\n`;
 }
 
+/** The body the stub receives: JSON as a value, a URL-encoded form as its text. */
+function requestBody(operation: Operation, input: Record<string, unknown>): unknown {
+  if (operation.body === undefined) return null;
+  const value = input[operation.body.property];
+  if (value === undefined || value === null) return null;
+  if (operation.body.kind !== 'form') return value;
+  const form = new URLSearchParams();
+  for (const [name, field] of Object.entries(value as Record<string, unknown>)) {
+    for (const item of Array.isArray(field) ? field : [field]) {
+      if (item === undefined || item === null) continue;
+      form.append(name, typeof item === 'object' ? JSON.stringify(item) : String(item));
+    }
+  }
+  const text = form.toString();
+  return text === '' ? null : text;
+}
+
 function readme(
   document: OpenApiDocument,
   operations: readonly Operation[],
@@ -861,9 +1150,13 @@ function readme(
 ): string {
   const { forms } = options;
   const info = isNode(document.root.info) ? document.root.info : {};
-  const yamlFields = auth.fields.map((field) =>
-    field.env === undefined ? `    ${field.key}: ${field.testValue}` : `    ${field.key}: \${${field.env}}`,
-  );
+  const yamlFields = auth.fields
+    .filter((field) => field.inReadme)
+    .map((field) =>
+      field.env === undefined
+        ? `    ${field.key}: ${String(field.testValue)}`
+        : `    ${field.key}: \${${field.env}}`,
+    );
   const rows = [...operations]
     .sort((a, b) => (a.name < b.name ? -1 : 1))
     .map(
@@ -901,6 +1194,12 @@ function readme(
     ...rows,
     '',
     'Actions for GET, HEAD, OPTIONS, PUT and DELETE are idempotent: the kit retries them on `RATE_LIMITED`, `TIMEOUT` and `UNAVAILABLE`, waiting as long as `Retry-After` asks.',
+    ...(operations.some((operation) => operation.body?.kind === 'multipart')
+      ? [
+          '',
+          'A file field of a multipart/form-data body takes `{ content, filename?, contentType? }`, `content` being the file base64-encoded; `src/form-data.ts` sends the body as `FormData`.',
+        ]
+      : []),
     ...(notes.length === 0 ? [] : ['', '## Notes', '', ...notes.map((note) => `- ${note}`)]),
     '',
     '## Develop',
@@ -925,8 +1224,13 @@ function byActionSource(a: Operation, b: Operation): number {
 }
 
 function isJsonType(type: string): boolean {
-  const base = type.split(';')[0]?.trim().toLowerCase() ?? '';
+  const base = baseType(type);
   return base === 'application/json' || base.endsWith('+json') || base === '*/*';
+}
+
+/** A media type without its parameters, lower case: `multipart/form-data; boundary=x` → `multipart/form-data`. */
+function baseType(type: string): string {
+  return type.split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
 /** Whether a parameter's value can go into a URL or header as it is. */

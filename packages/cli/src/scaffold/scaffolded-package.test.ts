@@ -1,9 +1,12 @@
 // End-to-end: `ck create connector` into a temporary pnpm workspace, then the new package's own
 // build, typecheck, lint and tests — untouched. Its dependencies are this monorepo's packages
-// and tools, linked the way `pnpm install` would link them, so no registry is needed. The last
-// test packs core, the CLI and the new connector and installs the tarballs with npm into a
-// fresh project outside any workspace, where `ck` must list, describe and run the connector.
+// and tools, linked the way `pnpm install` would link them, so no registry is needed. Then the
+// packaging: every public package of the workspace packs into a publishable tarball, and core,
+// the CLI, the Redis connector and the new connector, installed with npm from their tarballs into
+// a fresh project outside any workspace, let `ck` list, describe and run the connectors — with
+// only Redis's client library installed, against the Redis of `scripts/services/up`.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -28,8 +31,33 @@ import { readWorkspace } from './workspace.js';
 
 const MONOREPO = fileURLToPath(new URL('../../../../', import.meta.url));
 const PETSTORE = fileURLToPath(new URL('./test-fixtures/petstore.yaml', import.meta.url));
+const PHOTO_LIBRARY = fileURLToPath(new URL('./test-fixtures/photo-library.yaml', import.meta.url));
 const BIOME = join(MONOREPO, 'node_modules', '@biomejs', 'biome', 'bin', 'biome');
 const MINUTES = 60_000;
+const REDIS_PACKAGE = '@connectorkit/connector-redis';
+
+/** Stores a note and counts the notes, in the Redis of `scripts/services/up`. */
+const REMEMBER_FLOW = `name: remember
+input:
+  type: object
+  properties:
+    note: { type: string }
+  required: [note]
+steps:
+  - id: store
+    call: redis.set
+    connection: cache
+    with: { key: note, value: "= input.note", ex: 300 }
+  - id: count
+    call: redis.incr
+    connection: cache
+    with: { key: "notes:count" }
+  - id: read
+    call: redis.get
+    connection: cache
+    with: { key: note }
+output: "= { 'written': steps.store.written, 'note': steps.read.value, 'count': steps.count.value }"
+`;
 
 let workspace: string;
 
@@ -47,7 +75,7 @@ describe('ck create connector: the new package builds, typechecks, lints and pas
     async () => {
       const result = await create([
         'connector',
-        'acme-crm',
+        'acme-customer-relations',
         '--yes',
         '--json',
         '--description',
@@ -61,9 +89,9 @@ describe('ck create connector: the new package builds, typechecks, lints and pas
         files: string[];
       };
       expect(report).toMatchObject({
-        package: '@connectorkit/connector-acme-crm',
+        package: '@connectorkit/connector-acme-customer-relations',
         mode: 'workspace',
-        folder: join(workspace, 'connectors', 'acme-crm'),
+        folder: join(workspace, 'connectors', 'acme-customer-relations'),
       });
       expect(report.files).toEqual(
         expect.arrayContaining(['src/client.ts', 'src/connector.test.ts', 'README.md']),
@@ -81,7 +109,7 @@ describe('ck create connector: the new package builds, typechecks, lints and pas
       expect(readFileSync(join(report.folder, 'src/connector.ts'), 'utf8')).toContain(
         `description: "Acme's CRM: contacts.",`,
       );
-      verifyPackage(report.folder, 'acme-crm');
+      verifyPackage(report.folder, 'acme-customer-relations');
     },
     6 * MINUTES,
   );
@@ -125,7 +153,7 @@ describe('ck create connector: the new package builds, typechecks, lints and pas
       const result = await create(['connector', 'petstore', '--from-openapi', PETSTORE, '--yes', '--json']);
       expect(result.code, result.stderr).toBe(0);
       const report = JSON.parse(result.stdout) as { folder: string; notes: string[] };
-      expect(report.notes).toContainEqual(expect.stringContaining('skipped POST /pets/{petId}/upload'));
+      expect(report.notes).toContainEqual(expect.stringContaining('no test for uploadPhoto: its multipart'));
       const actions = readdirSync(join(report.folder, 'src/actions')).sort();
       expect(actions.length).toBeGreaterThanOrEqual(5);
       verifyPackage(report.folder, 'petstore');
@@ -143,6 +171,44 @@ describe('ck create connector: the new package builds, typechecks, lints and pas
         'listPets',
         'showPetById',
         'updatePet',
+        'uploadPhoto',
+      ]);
+    },
+    6 * MINUTES,
+  );
+
+  it(
+    '--from-openapi: OAuth 2 client credentials, multipart and URL-encoded bodies (photo-library.yaml)',
+    async () => {
+      const result = await create([
+        'connector',
+        'photos',
+        '--from-openapi',
+        PHOTO_LIBRARY,
+        '--yes',
+        '--json',
+      ]);
+      expect(result.code, result.stderr).toBe(0);
+      const report = JSON.parse(result.stdout) as { folder: string; files: string[] };
+      expect(report.files).toEqual(
+        expect.arrayContaining([
+          'src/oauth2.ts',
+          'src/oauth2.test.ts',
+          'src/form-data.ts',
+          'src/form-data.test.ts',
+        ]),
+      );
+      const tests = verifyPackage(report.folder, 'photos');
+      expect(tests).toMatch(/src\/oauth2\.test\.ts \(4 tests\)/);
+      expect(tests).toMatch(/src\/form-data\.test\.ts \(3 tests\)/);
+      const built = JSON.parse(
+        readFileSync(join(report.folder, 'dist/connectorkit.manifest.json'), 'utf8'),
+      ) as { actions: Record<string, unknown> };
+      expect(Object.keys(built.actions).sort()).toEqual([
+        'getHealth',
+        'listAlbums',
+        'searchPhotos',
+        'uploadPhoto',
       ]);
     },
     6 * MINUTES,
@@ -151,31 +217,32 @@ describe('ck create connector: the new package builds, typechecks, lints and pas
 
 describe('installing individual connector packages', () => {
   it(
-    'packs core, cli and the new connector; npm installs the tarballs outside the monorepo; ck lists, describes and runs it',
+    'packs core, cli and the redis connector (and the new one); npm installs the tarballs outside the monorepo; ck lists, describes and runs them against Redis',
     async () => {
-      const connector = join(workspace, 'connectors', 'acme-crm');
+      const scaffolded = join(workspace, 'connectors', 'acme-customer-relations');
       expect(
-        existsSync(join(connector, 'dist/connectorkit.manifest.json')),
+        existsSync(join(scaffolded, 'dist/connectorkit.manifest.json')),
         'the sdk test builds it first',
       ).toBe(true);
       const tarballs = mkdtempSync(join(tmpdir(), 'ck-tarballs-'));
       const project = mkdtempSync(join(tmpdir(), 'ck-installed-'));
+      // Keys of this run only: the prefix is unique, and every key is deleted at the end.
+      const keyPrefix = `ck-packaging-${randomUUID()}:`;
+      const env = { ...cleanEnv(), ACME_TOKEN: 'acme-customer-relations-demo-token', REDIS_KEY_PREFIX: keyPrefix };
+      const ck = (...args: string[]) =>
+        spawnSync(join(project, 'node_modules', '.bin', 'ck'), args, { cwd: project, encoding: 'utf8', env });
       try {
-        // Core, the CLI and what the CLI itself depends on of ours (nothing of ours is on the registry).
         const ours = await ourPackages();
-        const cliManifest = JSON.parse(readFileSync(join(MONOREPO, 'packages/cli/package.json'), 'utf8')) as {
-          dependencies?: Record<string, string>;
-        };
-        const names = [
-          ...new Set([
-            '@connectorkit/core',
-            '@connectorkit/cli',
-            ...Object.keys(cliManifest.dependencies ?? {}).filter((name) => ours.has(name)),
-          ]),
-        ];
+        const names = ourDependencyClosure(ours, ['@connectorkit/core', '@connectorkit/cli', REDIS_PACKAGE]);
+        // Nothing else of ours: no other connector comes along with the CLI.
+        expect(names.filter((name) => name.startsWith('@connectorkit/connector-'))).toEqual([REDIS_PACKAGE]);
         const packed = [
-          ...names.map((name) => pack(ours.get(name) as string, tarballs)),
-          pack(connector, tarballs),
+          ...names.map((name) => {
+            const folder = ours.get(name) as string;
+            ensureBuilt(folder);
+            return pack(folder, tarballs);
+          }),
+          pack(scaffolded, tarballs),
         ];
         for (const tarball of packed) checkTarball(tarball);
 
@@ -185,8 +252,20 @@ describe('installing individual connector packages', () => {
         );
         writeFileSync(
           join(project, 'connectorkit.yaml'),
-          `connections:\n  crm:\n    connector: acme-crm\n    token: \${ACME_TOKEN}\n`,
+          [
+            'connections:',
+            '  cache:',
+            '    connector: redis',
+            '    url: redis://127.0.0.1:6379',
+            `    keyPrefix: \${REDIS_KEY_PREFIX}`,
+            '  crm:',
+            '    connector: acme-customer-relations',
+            `    token: \${ACME_TOKEN}`,
+            '',
+          ].join('\n'),
         );
+        mkdirSync(join(project, 'flows'));
+        writeFileSync(join(project, 'flows', 'remember.flow.yaml'), REMEMBER_FLOW);
         execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packed], {
           cwd: project,
           encoding: 'utf8',
@@ -194,45 +273,110 @@ describe('installing individual connector packages', () => {
         });
         const installed = readdirSync(join(project, 'node_modules', '@connectorkit')).sort();
         expect(installed).toEqual(
-          [...names, '@connectorkit/connector-acme-crm']
+          [...names, '@connectorkit/connector-acme-customer-relations']
             .map((name) => name.replace('@connectorkit/', ''))
             .sort(),
         );
-        for (const sdk of ['ioredis', 'kafkajs', '@slack/web-api', 'twitter-api-v2', 'jsforce']) {
+        expect(existsSync(join(project, 'node_modules', 'ioredis', 'package.json')), 'ioredis').toBe(true);
+        for (const sdk of ['kafkajs', '@slack/web-api', 'jsforce', 'twitter-api-v2', '@sap/cds']) {
           expect(existsSync(join(project, 'node_modules', sdk)), `${sdk} must not be installed`).toBe(false);
         }
 
-        const ck = (...args: string[]) =>
-          spawnSync(join(project, 'node_modules', '.bin', 'ck'), args, {
-            cwd: project,
-            encoding: 'utf8',
-            env: { ...cleanEnv(), ACME_TOKEN: 'acme-crm-demo-token', NO_COLOR: '1' },
-          });
         const list = ck('list');
         expect(list.status, list.stderr).toBe(0);
-        expect(list.stdout).toMatch(/acme-crm\s+0\.1\.0\s+1\s+1\s+/);
-        expect(list.stdout).toMatch(/crm\s+acme-crm/);
-        const describeConnector = ck('describe', 'acme-crm');
-        expect(describeConnector.status, describeConnector.stderr).toBe(0);
-        expect(describeConnector.stdout).toMatch(/token\s+string, required, secret/);
-        expect(describeConnector.stdout).toMatch(/itemCreated\s+\[at-least-once\]/);
-        const describeAction = ck('describe', 'acme-crm.getItem');
-        expect(describeAction.stdout).toContain(`ck invoke acme-crm.getItem --input '{"id":"item-1"}'`);
-        const invoke = ck('invoke', 'acme-crm.getItem', '--input', '{"id":"item-1"}');
-        expect(invoke.status, invoke.stderr).toBe(0);
-        expect(JSON.parse(invoke.stdout)).toEqual({
+        expect(list.stdout).toMatch(/^redis\s+0\.1\.0\s+\d+\s+\d+\s+/m);
+        expect(list.stdout).toMatch(/^acme-customer-relations\s+0\.1\.0\s+1\s+1\s+/m);
+        expect(list.stdout).toMatch(/^cache\s+redis/m);
+        const describeRedis = ck('describe', 'redis');
+        expect(describeRedis.status, describeRedis.stderr).toBe(0);
+        expect(describeRedis.stdout).toMatch(/^url\s+string, optional, secret/m);
+        expect(describeRedis.stdout).toMatch(/^\s+incr\s+Adds 1/m);
+        const describeSet = ck('describe', 'redis.set');
+        expect(describeSet.status, describeSet.stderr).toBe(0);
+        expect(describeSet.stdout).toMatch(/key\s+string, required/);
+
+        const check = ck('check', 'cache');
+        expect(check.status, check.stderr).toBe(0);
+        const flow = ck('run', 'remember', '--input', '{"note":"installed from a tarball"}');
+        expect(flow.status, flow.stderr).toBe(0);
+        expect(JSON.parse(flow.stdout)).toEqual({
+          written: true,
+          note: 'installed from a tarball',
+          count: 1,
+        });
+        const get = ck('invoke', 'redis.get', '--connection', 'cache', '--input', '{"key":"note"}');
+        expect(get.status, get.stderr).toBe(0);
+        expect(JSON.parse(get.stdout)).toEqual({ value: 'installed from a tarball' });
+
+        // The installed CLI carries its template: it scaffolds outside any workspace.
+        const created = ck('create', 'connector', 'widgets', '--dir', 'widgets', '--yes', '--json');
+        expect(created.status, created.stderr).toBe(0);
+        const createdManifest = JSON.parse(
+          readFileSync(join(project, 'widgets', 'package.json'), 'utf8'),
+        ) as {
+          peerDependencies?: Record<string, string>;
+        };
+        expect(createdManifest.peerDependencies).toEqual({ '@connectorkit/core': '^0.1.0' });
+
+        const invokeScaffolded = ck('invoke', 'acme-customer-relations.getItem', '--input', '{"id":"item-1"}');
+        expect(invokeScaffolded.status, invokeScaffolded.stderr).toBe(0);
+        expect(JSON.parse(invokeScaffolded.stdout)).toEqual({
           id: 'item-1',
           name: 'First item',
           createdAt: '2024-01-01T00:00:00.000Z',
         });
-        const check = ck('check', 'crm');
-        expect(check.status, check.stderr).toBe(0);
       } finally {
+        if (existsSync(join(project, 'node_modules', '.bin', 'ck'))) {
+          const removed = ck(
+            'invoke',
+            'redis.del',
+            '--connection',
+            'cache',
+            '--input',
+            '{"keys":["note","notes:count"]}',
+          );
+          expect(removed.status, removed.stderr).toBe(0);
+        }
         rmSync(tarballs, { recursive: true, force: true });
         rmSync(project, { recursive: true, force: true });
       }
     },
-    5 * MINUTES,
+    4 * MINUTES,
+  );
+});
+
+describe('every public package of the workspace', () => {
+  it(
+    'packs into a publishable tarball: exports and types present, files, README, no workspace: or catalog: ranges',
+    async () => {
+      const tarballs = mkdtempSync(join(tmpdir(), 'ck-every-package-'));
+      try {
+        const members = (await readWorkspace(MONOREPO))?.packages ?? [];
+        const published = members.filter((member) => {
+          const manifest = JSON.parse(readFileSync(join(member.folder, 'package.json'), 'utf8')) as {
+            private?: boolean;
+          };
+          return manifest.private !== true;
+        });
+        const folders = published.map((member) => member.folder.slice(MONOREPO.length)).sort();
+        // Every library and connector, none of the private examples, benchmarks or template.
+        expect(folders).toEqual(
+          expect.arrayContaining(['packages/core', 'packages/cli', 'connectors/redis']),
+        );
+        expect(
+          folders.every((folder) => /^(packages|connectors)\//.test(folder)),
+          folders.join(', '),
+        ).toBe(true);
+        for (const member of published) {
+          ensureBuilt(member.folder);
+          const manifest = checkTarball(pack(member.folder, tarballs));
+          expect(manifest.name).toBe(member.name);
+        }
+      } finally {
+        rmSync(tarballs, { recursive: true, force: true });
+      }
+    },
+    3 * MINUTES,
   );
 });
 
@@ -253,6 +397,12 @@ function createTemporaryWorkspace(): string {
   // biome.json reads .gitignore through git.
   execFileSync('git', ['init', '-q'], { cwd: root });
   writeFileSync(join(root, '.gitignore'), 'node_modules/\ndist/\n');
+  // Biome installed at the root, as `pnpm install` leaves it in a workspace like this one.
+  mkdirSync(join(root, 'node_modules', '@biomejs'), { recursive: true });
+  symlinkSync(
+    realpathSync(join(MONOREPO, 'node_modules', '@biomejs', 'biome')),
+    join(root, 'node_modules', '@biomejs', 'biome'),
+  );
   mkdirSync(join(root, 'packages'));
   for (const name of ['core', 'testing'])
     symlinkSync(join(MONOREPO, 'packages', name), join(root, 'packages', name));
@@ -287,8 +437,11 @@ function linkDependencies(folder: string): void {
   shim('connectorkit-manifest', '@connectorkit/core/bin/connectorkit-manifest.js');
 }
 
-/** Installs, then runs the package's own scripts and Biome; each must succeed without a change. */
-function verifyPackage(folder: string, connector: string, biomeRoot = workspace): void {
+/**
+ * Installs, then runs the package's own scripts and Biome; each must succeed without a change.
+ * Returns what its tests printed.
+ */
+function verifyPackage(folder: string, connector: string, biomeRoot = workspace): string {
   linkDependencies(folder);
   const script = (name: string) => {
     const result = spawnSync('npm', ['run', name], { cwd: folder, encoding: 'utf8', env: cleanEnv() });
@@ -302,12 +455,32 @@ function verifyPackage(folder: string, connector: string, biomeRoot = workspace)
   const tests = script('test');
   expect(tests).toMatch(/Tests\s+\d+ passed/);
   expect(tests).not.toMatch(/failed/);
+  return tests;
 }
 
 /** This monorepo's packages: name → folder. */
 async function ourPackages(): Promise<Map<string, string>> {
   const found = await readWorkspace(MONOREPO);
   return new Map((found?.packages ?? []).map((member) => [member.name, member.folder]));
+}
+
+/** The given packages of ours and, transitively, those of ours they depend on or peer-depend on. */
+function ourDependencyClosure(ours: ReadonlyMap<string, string>, roots: readonly string[]): string[] {
+  const found = new Set<string>();
+  const visit = (name: string) => {
+    const folder = ours.get(name);
+    if (folder === undefined || found.has(name)) return;
+    found.add(name);
+    const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      peerDependencies?: Record<string, string>;
+    };
+    for (const dependency of Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies })) {
+      visit(dependency);
+    }
+  };
+  for (const root of roots) visit(root);
+  return [...found];
 }
 
 /** `pnpm pack` into `destination`; returns the tarball's path. */
@@ -323,37 +496,68 @@ function pack(folder: string, destination: string): string {
   return join(destination, created[0] as string);
 }
 
+interface PackedManifest {
+  readonly name: string;
+  readonly private?: boolean;
+  readonly exports?: Record<string, string | Record<string, string>>;
+  readonly types?: string;
+  readonly bin?: Record<string, string>;
+  readonly files?: string[];
+  readonly connectorkit?: { readonly manifest?: string };
+}
+
 /**
- * A publishable tarball: no workspace: or catalog: range left, an exports map whose every
- * target is in the tarball with `types` first, its bins present, and no sources or tests.
+ * A publishable tarball: no workspace: or catalog: range left, `files` and a README, an exports
+ * map whose every target is in the tarball with `types` first (and present) for every
+ * JavaScript entry, its bins and connector manifest present, and no sources or tests.
  */
-function checkTarball(tarball: string): void {
+function checkTarball(tarball: string): PackedManifest {
   const listing = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => line.replace(/^package\//, ''));
   const manifestText = execFileSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
   expect(manifestText, tarball).not.toMatch(/"(workspace|catalog):/);
-  const manifest = JSON.parse(manifestText) as {
-    exports?: Record<string, string | Record<string, string>>;
-    bin?: Record<string, string>;
-    files?: string[];
-  };
-  expect(manifest.files, tarball).toBeDefined();
+  const manifest = JSON.parse(manifestText) as PackedManifest;
+  const inTarball = (file: string, what: string) =>
+    expect(listing, `${manifest.name}: ${what} → ${file}`).toContain(file.replace(/^\.\//, ''));
+  expect(manifest.files, `${manifest.name}: files`).toBeDefined();
+  expect(listing, `${manifest.name}: README.md`).toContain('README.md');
+  expect(manifest.exports, `${manifest.name}: exports`).toHaveProperty('.');
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
     const conditions = typeof target === 'string' ? { default: target } : target;
-    if (typeof target !== 'string' && 'types' in target) {
-      expect(Object.keys(target)[0], `${tarball} exports['${subpath}']: types first`).toBe('types');
+    for (const [condition, file] of Object.entries(conditions)) {
+      inTarball(file, `exports['${subpath}'].${condition}`);
     }
-    for (const file of Object.values(conditions)) {
-      expect(listing, `${tarball} exports['${subpath}'] → ${file}`).toContain(file.replace(/^\.\//, ''));
+    if (Object.values(conditions).some((file) => file.endsWith('.js'))) {
+      expect(Object.keys(conditions)[0], `${manifest.name}: exports['${subpath}'] starts with types`).toBe(
+        'types',
+      );
+      expect(conditions.types, `${manifest.name}: exports['${subpath}'].types`).toMatch(/\.d\.ts$/);
     }
   }
-  for (const file of Object.values(manifest.bin ?? {})) expect(listing).toContain(file.replace(/^\.\//, ''));
+  if (manifest.types !== undefined) inTarball(manifest.types, 'types');
+  for (const file of Object.values(manifest.bin ?? {})) inTarball(file, 'bin');
+  if (manifest.connectorkit?.manifest !== undefined)
+    inTarball(manifest.connectorkit.manifest, 'connectorkit');
   expect(
-    listing.filter((file) => file.startsWith('src/') || /\.test\.(js|d\.ts)$/.test(file)),
-    tarball,
+    listing.filter((file) => file.startsWith('src/') || /\.test(-d)?\.(js|d\.ts|ts)$/.test(file)),
+    `${manifest.name}: no sources or tests`,
   ).toEqual([]);
+  return manifest;
+}
+
+/**
+ * Builds a package whose exports are not all built yet: the test task builds only the CLI's
+ * own dependencies first, and a connector is none of them.
+ */
+function ensureBuilt(folder: string): void {
+  const manifest = JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as PackedManifest;
+  const targets = Object.values(manifest.exports ?? {}).flatMap((target) =>
+    typeof target === 'string' ? [target] : Object.values(target),
+  );
+  if (targets.every((target) => existsSync(join(folder, target)))) return;
+  execFileSync('pnpm', ['run', 'build'], { cwd: folder, encoding: 'utf8', env: cleanEnv() });
 }
 
 /** The environment without what the running vitest sets for itself, and without colours. */
