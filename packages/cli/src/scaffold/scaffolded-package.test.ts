@@ -228,7 +228,11 @@ describe('installing individual connector packages', () => {
       const project = mkdtempSync(join(tmpdir(), 'ck-installed-'));
       // Keys of this run only: the prefix is unique, and every key is deleted at the end.
       const keyPrefix = `ck-packaging-${randomUUID()}:`;
-      const env = { ...cleanEnv(), ACME_TOKEN: 'acme-customer-relations-demo-token', REDIS_KEY_PREFIX: keyPrefix };
+      const env = {
+        ...cleanEnv(),
+        ACME_TOKEN: 'acme-customer-relations-demo-token',
+        REDIS_KEY_PREFIX: keyPrefix,
+      };
       const ck = (...args: string[]) =>
         spawnSync(join(project, 'node_modules', '.bin', 'ck'), args, { cwd: project, encoding: 'utf8', env });
       try {
@@ -318,7 +322,12 @@ describe('installing individual connector packages', () => {
         };
         expect(createdManifest.peerDependencies).toEqual({ '@connectorkit/core': '^0.1.0' });
 
-        const invokeScaffolded = ck('invoke', 'acme-customer-relations.getItem', '--input', '{"id":"item-1"}');
+        const invokeScaffolded = ck(
+          'invoke',
+          'acme-customer-relations.getItem',
+          '--input',
+          '{"id":"item-1"}',
+        );
         expect(invokeScaffolded.status, invokeScaffolded.stderr).toBe(0);
         expect(JSON.parse(invokeScaffolded.stdout)).toEqual({
           id: 'item-1',
