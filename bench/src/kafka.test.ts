@@ -11,10 +11,12 @@ describe('bench kafka', () => {
       'produceRawPerSecond',
       'consumeTriggerPerSecond',
       'consumeRawPerSecond',
+      'consumeFlowPerSecond',
     ]) {
       expect(result.figures[key], key).toBeGreaterThan(0);
     }
     expect(result.ratios.produceInvokeVsRaw).toBeGreaterThan(0);
     expect(result.ratios.consumeTriggerVsRaw).toBeGreaterThan(0);
+    expect(result.ratios.consumeFlowVsRaw).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1198,6 +1198,28 @@ describe('triggers', () => {
     expect(warning?.fields).toMatchObject({ tick: 2, code: 'INTERNAL', trigger: 'sample.ticks' });
   });
 
+  it('treats a handler that throws synchronously like one that rejects', async () => {
+    const log = recorder();
+    await using kit = kitWith({ logger: { level: 'warn', sink: log.sink } });
+    const finished = deferred();
+    const running = await kit.startTrigger(
+      'sample.ticks',
+      { count: 3 },
+      {
+        handler: ({ tick }) => {
+          if (tick === 3) finished.resolve();
+          if (tick === 2) throw new ConnectorError('CONFLICT', 'flow refused it');
+          return Promise.resolve();
+        },
+      },
+    );
+    await finished.promise;
+    await running.stop();
+    expect(openClient().acknowledged).toEqual([1, 3]);
+    const warning = log.lines.find((line) => line.message === 'tick failed; left unacknowledged');
+    expect(warning?.fields).toMatchObject({ tick: 2, code: 'CONFLICT' });
+  });
+
   it('resumes from the position kept in its state', async () => {
     await using kit = kitWith();
     const values = new Map<string, unknown>([['position', 2]]);

@@ -986,7 +986,23 @@ class KitImplementation {
       throw this.redactor.error(toConnectorError(error, context));
     }
     const controller = new AbortController();
-    const inFlight = new Set<Promise<void>>();
+    // Events being handled, and who waits for none to be (stop): a counter, not a set of
+    // promises, so that an event costs one promise of its own.
+    let inFlight = 0;
+    let drained: (() => void)[] = [];
+    const settle = (): void => {
+      if (--inFlight > 0 || drained.length === 0) return;
+      const waiting = drained;
+      drained = [];
+      for (const wake of waiting) wake();
+    };
+    const handlingError = (error: unknown): ConnectorError => {
+      settle();
+      return this.redactor.error(toConnectorError(error, context));
+    };
+    const handlerFailed = (error: unknown): never => {
+      throw handlingError(error);
+    };
     const log = this.log.child({ trigger: name, connection });
     const emit = (event: unknown): Promise<void> => {
       if (controller.signal.aborted) {
@@ -1008,17 +1024,14 @@ class KitImplementation {
           ),
         );
       }
-      const handled = (async () => {
-        try {
-          await options.handler(event);
-        } catch (error) {
-          throw this.redactor.error(toConnectorError(error, context));
-        }
-      })();
-      const tracked = handled.catch(() => undefined);
-      inFlight.add(tracked);
-      void tracked.finally(() => inFlight.delete(tracked));
-      return handled;
+      inFlight++;
+      let handled: unknown;
+      try {
+        handled = options.handler(event);
+      } catch (error) {
+        return Promise.reject(handlingError(error));
+      }
+      return Promise.resolve(handled).then(settle, handlerFailed);
     };
     let stopFunction: (() => void | Promise<void>) | undefined;
     try {
@@ -1043,7 +1056,7 @@ class KitImplementation {
           try {
             await stopFunction?.();
           } finally {
-            await Promise.all(inFlight);
+            if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
             this.triggers.delete(running);
           }
         })();

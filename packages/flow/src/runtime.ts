@@ -80,7 +80,9 @@ class Runtime implements FlowRuntime {
   private readonly log: Logger;
   private readonly stopping = new AbortController();
   private readonly stops: (() => Promise<void>)[] = [];
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Runs in flight, and who waits for none to be (stop): a counter, not a set of promises. */
+  private inFlight = 0;
+  private drained: (() => void)[] = [];
   private starting: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
 
@@ -119,7 +121,7 @@ class Runtime implements FlowRuntime {
         ...(typeof trigger.config.timezone === 'string' ? { timezone: trigger.config.timezone } : {}),
         ...(this.options.clock === undefined ? {} : { clock: this.options.clock }),
         log: this.log.child({ flow: flow.name, trigger: 'schedule' }),
-        fire: (event) => this.track(this.handle(flow, trigger, binding, event)),
+        fire: (event) => this.tracked(this.handle(flow, trigger, binding, event)).then(ignore, ignore),
       });
       this.stops.push(stop);
       return;
@@ -131,11 +133,7 @@ class Runtime implements FlowRuntime {
       running = await this.options.kit.startTriggerDynamic(trigger.trigger, trigger.config, {
         ...(connection === undefined ? {} : { connection }),
         ...this.state(flow, binding),
-        handler: async (event) => {
-          const handled = this.handle(flow, trigger, binding, event);
-          void this.track(handled);
-          await handled;
-        },
+        handler: (event) => this.tracked(this.handle(flow, trigger, binding, event)),
       });
     } catch (error) {
       const cause = toConnectorError(error);
@@ -213,15 +211,23 @@ class Runtime implements FlowRuntime {
     }
   }
 
-  private track<T>(work: Promise<T>): Promise<void> {
-    const tracked = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.inFlight.add(tracked);
-    void tracked.finally(() => this.inFlight.delete(tracked));
-    return tracked;
+  /** `work`, counted in flight until it settles (stop waits for it); settles as `work` does. */
+  private tracked(work: Promise<unknown>): Promise<void> {
+    this.inFlight++;
+    return work.then(this.settled, this.failed);
   }
+
+  private readonly settled = (): void => {
+    if (--this.inFlight > 0 || this.drained.length === 0) return;
+    const waiting = this.drained;
+    this.drained = [];
+    for (const wake of waiting) wake();
+  };
+
+  private readonly failed = (error: unknown): never => {
+    this.settled();
+    throw error;
+  };
 
   async fire(name: string, input?: unknown): Promise<FlowRun> {
     const flow = this.options.flows.find((candidate) => candidate.name === name);
@@ -240,7 +246,7 @@ class Runtime implements FlowRuntime {
       this.options.onRun?.(run, binding);
       return run;
     })();
-    void this.track(running);
+    void this.tracked(running).catch(ignore);
     return running;
   }
 
@@ -261,10 +267,12 @@ class Runtime implements FlowRuntime {
         this.log.warn('a trigger did not stop cleanly', { error: String(result.reason) });
       }
     }
-    await Promise.all(this.inFlight);
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }
 }
+
+function ignore(): void {}
