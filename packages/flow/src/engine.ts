@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   backoffDelay,
   ConnectorError,
@@ -22,6 +21,7 @@ import type {
   SwitchPlan,
   TryPlan,
 } from './plan.js';
+import { newRunId } from './run-id.js';
 import { milliseconds, type RunRecord, type RunStatus, StepEntry, stepRecords } from './run-record.js';
 
 export interface FlowEngineOptions {
@@ -105,7 +105,8 @@ interface ExecutionResult {
   readonly entries: StepEntry[];
   readonly input: unknown;
   readonly startedAt: number;
-  readonly startedAtDate: Date;
+  /** Wall-clock start (epoch ms); the Date is made only when a run's `startedAt` is read. */
+  readonly startedAtEpochMs: number;
   readonly durationMs: number;
 }
 
@@ -136,9 +137,9 @@ class Engine implements FlowEngine {
     callerSignal: AbortSignal | undefined,
     event: unknown,
     depth: number,
-    runId: string = randomUUID(),
+    runId: string = newRunId(),
   ): Promise<ExecutionResult> {
-    const startedAtDate = new Date();
+    const startedAtEpochMs = Date.now();
     const startedAt = performance.now();
     const { plan } = flow;
     const execution = new Execution(flow, runId, depth);
@@ -206,7 +207,7 @@ class Engine implements FlowEngine {
       entries,
       input: prepared,
       startedAt,
-      startedAtDate,
+      startedAtEpochMs,
       durationMs: performance.now() - startedAt,
     };
   }
@@ -638,9 +639,9 @@ class CompletedRun implements FlowRun {
   readonly status: RunStatus;
   readonly output: unknown;
   readonly error: FlowError | undefined;
-  readonly startedAt: Date;
   readonly durationMs: number;
   private built: RunRecord | undefined;
+  private startDate: Date | undefined;
 
   constructor(
     private readonly kit: Kit,
@@ -653,8 +654,12 @@ class CompletedRun implements FlowRun {
     this.status = result.status;
     this.output = result.output;
     this.error = result.error;
-    this.startedAt = result.startedAtDate;
     this.durationMs = milliseconds(result.durationMs);
+  }
+
+  get startedAt(): Date {
+    this.startDate ??= new Date(this.result.startedAtEpochMs);
+    return this.startDate;
   }
 
   get record(): RunRecord {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   backoffDelay,
   ConnectorError,
@@ -13,6 +12,7 @@ import { createFlowEngine, type FlowEngine, type FlowRun } from './engine.js';
 import { FlowError } from './errors.js';
 import { isPromise } from './expression.js';
 import type { Flow, TriggerPlan } from './plan.js';
+import { newRunId } from './run-id.js';
 import { type Clock, startSchedule } from './schedule.js';
 import { fileTriggerState, triggerStateFile } from './trigger-state.js';
 
@@ -191,7 +191,7 @@ class Runtime implements FlowRuntime {
     }
     const policy = flow.plan.retry;
     for (let attempt = 1; ; attempt++) {
-      const runId = randomUUID();
+      const runId = newRunId();
       this.options.onRunStart?.(binding, event, runId);
       const run = await this.engine.run(flow, input, { event, trigger: trigger.trigger, runId });
       this.options.onRun?.(run, binding);
@@ -240,7 +240,7 @@ class Runtime implements FlowRuntime {
     if (this.stopping.signal.aborted) throw new ConnectorError('CANCELLED', 'the flow runtime is stopped');
     const binding: TriggerBindingInfo = { flow: name, trigger: 'manual', index: -1 };
     const running = (async () => {
-      const runId = randomUUID();
+      const runId = newRunId();
       this.options.onRunStart?.(binding, input, runId);
       const run = await this.engine.run(flow, input, { trigger: 'manual', runId });
       this.options.onRun?.(run, binding);

@@ -126,6 +126,35 @@ describe('ConsumerPipeline', () => {
     await subject.stop();
   });
 
+  it('commits what the fallback took after handle failed, and delivers again what it could not take', async () => {
+    const consumer = new FakeConsumer();
+    const handled: number[] = [];
+    const parked: number[] = [];
+    let fallbackFailures = 1;
+    const subject = pipeline(
+      consumer,
+      async (batch) => {
+        const [offset] = offsetsOf(batch);
+        handled.push(offset as number);
+        if (offset === 1 || offset === 3) throw new Error(`flow failed on ${offset}`);
+      },
+      {
+        fallback: async (batch, error) => {
+          expect(error).toBeInstanceOf(Error);
+          const [offset] = offsetsOf(batch);
+          if (offset === 3 && fallbackFailures-- > 0) throw new Error('dead-letter topic unavailable');
+          parked.push(offset as number);
+        },
+      },
+    );
+    subject.accept('t', 0, records(0, 5));
+    await until(() => consumer.committed('t', 0) === '5');
+    // 1 is parked at once; 3 is delivered again after its fallback failed, then parked.
+    expect(handled).toEqual([0, 1, 2, 3, 3, 4]);
+    expect(parked).toEqual([1, 3]);
+    await subject.stop();
+  });
+
   it('never commits an offset before the handler finished it', async () => {
     const consumer = new FakeConsumer();
     const gates = [gate(), gate(), gate()];

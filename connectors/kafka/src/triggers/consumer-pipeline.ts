@@ -17,6 +17,17 @@ export interface PipelineOptions {
    * committed. Rejects when they must be delivered again: the partition waits and retries.
    */
   readonly handle: (messages: readonly SourceMessage[], signal: AbortSignal) => Promise<void>;
+  /**
+   * Called when `handle` rejected with `error`: resolves when the messages are done with anyway
+   * (parked in a dead-letter topic), rejects when they must be delivered again. Kept apart from
+   * `handle` so that a message handled at once costs no failure handler of its own. Without it,
+   * a rejection of `handle` means "deliver again".
+   */
+  readonly fallback?: (
+    messages: readonly SourceMessage[],
+    error: unknown,
+    signal: AbortSignal,
+  ) => Promise<void>;
   /** Messages received and not yet done with, across partitions; `accept` takes no more. */
   readonly maxInFlight: number;
   /** Partitions handled at the same time (each one always in order). */
@@ -311,7 +322,7 @@ export class ConsumerPipeline {
           done = true;
           if (work.paused) this.unpause(work);
         } catch (error) {
-          done = await this.retry(work, batch, signal, error);
+          done = await this.recover(work, batch, signal, error);
         }
       } finally {
         this.slots.release();
@@ -321,6 +332,36 @@ export class ConsumerPipeline {
       work.finished = (batch[batch.length - 1] as SourceMessage).message.offset;
       this.wakeIfRoom();
       this.scheduleCommit(work.queued === 0);
+    }
+  }
+
+  /** After `handle` failed: the fallback's verdict, and when it fails too, `retry`. */
+  private async recover(
+    work: PartitionWork,
+    batch: readonly SourceMessage[],
+    signal: AbortSignal,
+    error: unknown,
+  ): Promise<boolean> {
+    let failure = error;
+    if (this.options.fallback !== undefined) {
+      try {
+        await this.options.fallback(batch, error, signal);
+        if (work.paused) this.unpause(work);
+        return true;
+      } catch (fallbackError) {
+        failure = fallbackError;
+      }
+    }
+    return this.retry(work, batch, signal, failure);
+  }
+
+  /** `handle`, then the fallback when it fails: one delivery of a batch. */
+  private async deliver(batch: readonly SourceMessage[], signal: AbortSignal): Promise<void> {
+    try {
+      await this.options.handle(batch, signal);
+    } catch (error) {
+      if (this.options.fallback === undefined) throw error;
+      await this.options.fallback(batch, error, signal);
     }
   }
 
@@ -355,7 +396,7 @@ export class ConsumerPipeline {
       if (!(await pause(delay, signal)) || work.revoked) return false;
       delay = Math.min(delay * 2, this.maxRetryDelayMs);
       try {
-        await this.options.handle(batch, signal);
+        await this.deliver(batch, signal);
         if (work.paused) this.unpause(work);
         return true;
       } catch (next) {

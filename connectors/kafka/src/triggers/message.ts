@@ -245,8 +245,9 @@ interface Handling {
 }
 
 /**
- * Hands messages to the flow, and what the flow gives up on to the dead-letter topic. Resolves
- * when the messages may be committed; rejects when they must be delivered again.
+ * The pipeline's `handle` (messages to the flow) and, in `each` mode, its `fallback` (what the
+ * flow gives up on to the dead-letter topic); in batch mode `handle` does both. Each resolves
+ * when the messages may be committed and rejects when they must be delivered again.
  */
 function createHandler({ client, config, emit, log }: Handling) {
   const deadLetter = async (
@@ -289,18 +290,23 @@ function createHandler({ client, config, emit, log }: Handling) {
     isConnectorError(error) ? error : toConnectorError(error, { connector: 'kafka', action: 'message' });
 
   if (config.mode === 'each') {
-    // Not `async`: this runs once per message, and one promise less per message shows.
-    return (sources: readonly SourceMessage[], signal: AbortSignal): Promise<void> => {
-      let event: KafkaMessage;
-      try {
-        event = decodeMessage(sources[0] as SourceMessage, config.decode);
-      } catch (error) {
-        return deadLetter(sources, failure(error), signal);
-      }
-      return emit(event).catch((error: unknown) => deadLetter(sources, failure(error), signal));
+    return {
+      // Not `async`, and no failure handler per message: this runs once per message. What
+      // fails (a value that does not decode, a flow that fails) reaches `fallback`.
+      handle: (sources: readonly SourceMessage[]): Promise<void> => {
+        let event: KafkaMessage;
+        try {
+          event = decodeMessage(sources[0] as SourceMessage, config.decode);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return emit(event);
+      },
+      fallback: (sources: readonly SourceMessage[], error: unknown, signal: AbortSignal) =>
+        deadLetter(sources, failure(error), signal),
     };
   }
-  return async (sources: readonly SourceMessage[], signal: AbortSignal): Promise<void> => {
+  const handle = async (sources: readonly SourceMessage[], signal: AbortSignal): Promise<void> => {
     const decoded: KafkaMessage[] = [];
     const decodedSources: SourceMessage[] = [];
     for (const source of sources) {
@@ -319,6 +325,7 @@ function createHandler({ client, config, emit, log }: Handling) {
       await deadLetter(decodedSources, failure(error), signal);
     }
   };
+  return { handle };
 }
 
 /**
@@ -366,7 +373,7 @@ export const message = defineTrigger({
 
     const pipeline = new ConsumerPipeline({
       consumer,
-      handle: createHandler({ client, config, emit: (event) => ctx.emit(event), log }),
+      ...createHandler({ client, config, emit: (event) => ctx.emit(event), log }),
       maxInFlight: config.maxInFlight,
       concurrency: config.concurrency,
       batchSize: config.mode === 'each' ? 1 : config.batchSize,
