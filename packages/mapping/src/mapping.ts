@@ -589,11 +589,27 @@ function failure(error: MappingError): { ok: false; violations: readonly Violati
   return { ok: false, violations: error.violations, error };
 }
 
-/** One run of a mapping over one input. */
+type Applied = { present: boolean; value: unknown };
+
+const ABSENT: Applied = Object.freeze({ present: false, value: undefined });
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return value instanceof Promise;
+}
+
+/**
+ * One run of a mapping over one input. Rules run synchronously; only a JSONata expression
+ * (which evaluates asynchronously) makes the rest of its object or array continue as a promise,
+ * so that a mapping of plain paths pays no promise per field.
+ */
 class MappingRun {
   private readonly violations: Violation[] = [];
-  /** Target JSONPath → source JSONPath (or expression) that produced it. */
-  private readonly provenance = new Map<string, string>();
+  /**
+   * What produced each target value: target path, selector, source path. Turned into JSONPath
+   * text only when a schema violation needs its source (most runs never do).
+   */
+  private readonly origins: [Path, Selector, Path][] = [];
+  private provenance: Map<string, string> | undefined;
 
   constructor(
     private readonly name: string,
@@ -606,7 +622,8 @@ class MappingRun {
     schema: JsonSchema | undefined,
     validator: SchemaValidator | undefined,
   ): Promise<MappingResult<T>> {
-    const result = await this.apply(rule, { value: this.input, path: [] }, [], schema, schema);
+    const applied = this.apply(rule, { value: this.input, path: [] }, [], schema, schema);
+    const result = isPromise(applied) ? await applied : applied;
     const value = result.present ? result.value : undefined;
     if (validator !== undefined) {
       // A field that already broke a mapping rule is not reported again by the schema.
@@ -647,6 +664,12 @@ class MappingRun {
 
   /** The source of a target path, or of its nearest mapped ancestor. */
   private sourceFor(targetPath: string): string | undefined {
+    if (this.provenance === undefined) {
+      this.provenance = new Map();
+      for (const [target, selector, source] of this.origins) {
+        this.provenance.set(jsonPath(target), describeSource(selector, source));
+      }
+    }
     let path = targetPath;
     for (;;) {
       const source = this.provenance.get(path);
@@ -666,62 +689,106 @@ class MappingRun {
     this.violations.push({ kind, sourcePath, targetPath: jsonPath(target), message });
   }
 
-  private async apply(
+  private apply(
     rule: CompiledRule,
     context: Located,
     target: Path,
     targetSchema: JsonSchema | undefined,
     rootSchema: JsonSchema | undefined,
-  ): Promise<{ present: boolean; value: unknown }> {
+  ): Applied | Promise<Applied> {
     const schema = rootSchema === undefined ? undefined : resolveSchema(targetSchema, rootSchema);
     if (rule.each === undefined) return this.applyOne(rule, context, target, schema, rootSchema);
-    const collection = await this.select(rule.each, context, target);
-    if (collection === undefined) return { present: false, value: undefined };
-    this.provenance.set(jsonPath(target), describeSource(rule.each, collection.path));
-    if (collection.value === undefined || collection.value === null)
-      return this.missing(rule, collection, target, schema);
-    const items = Array.isArray(collection.value) ? collection.value : [collection.value];
-    const itemSchema = schema?.items;
-    const mapped: unknown[] = [];
-    for (const [index, item] of items.entries()) {
-      const itemContext: Located = { value: item, path: [...collection.path, index] };
-      const result = await this.applyOne(
-        rule,
-        itemContext,
-        [...target, mapped.length],
-        rootSchema === undefined ? undefined : resolveSchema(itemSchema, rootSchema),
-        rootSchema,
-      );
-      if (result.present) mapped.push(result.value);
-    }
-    return { present: true, value: mapped };
+    const each = rule.each;
+    const selected = this.select(each, context, target);
+    const withCollection = (collection: Located | undefined): Applied | Promise<Applied> => {
+      if (collection === undefined) return ABSENT;
+      this.origins.push([target, each, collection.path]);
+      if (collection.value === undefined || collection.value === null)
+        return this.missing(rule, collection, target, schema);
+      const items = Array.isArray(collection.value) ? collection.value : [collection.value];
+      const itemSchema = rootSchema === undefined ? undefined : resolveSchema(schema?.items, rootSchema);
+      const mapped: unknown[] = [];
+      const item = (index: number): Applied | Promise<Applied> =>
+        this.applyOne(
+          rule,
+          { value: items[index], path: [...collection.path, index] },
+          [...target, mapped.length],
+          itemSchema,
+          rootSchema,
+        );
+      const keep = (result: Applied): void => {
+        if (result.present) mapped.push(result.value);
+      };
+      for (let index = 0; index < items.length; index++) {
+        const result = item(index);
+        if (isPromise(result)) {
+          return (async () => {
+            keep(await result);
+            for (let next = index + 1; next < items.length; next++) {
+              const later = item(next);
+              keep(isPromise(later) ? await later : later);
+            }
+            return { present: true, value: mapped };
+          })();
+        }
+        keep(result);
+      }
+      return { present: true, value: mapped };
+    };
+    return isPromise(selected) ? selected.then(withCollection) : withCollection(selected);
   }
 
-  private async applyOne(
+  private applyOne(
     rule: CompiledRule,
     context: Located,
     target: Path,
     schema: JsonSchema | undefined,
     rootSchema: JsonSchema | undefined,
-  ): Promise<{ present: boolean; value: unknown }> {
-    const source = await this.select(rule.select, context, target);
-    if (source === undefined) return { present: false, value: undefined };
-    const targetText = jsonPath(target);
+  ): Applied | Promise<Applied> {
+    const selected = this.select(rule.select, context, target);
+    if (isPromise(selected))
+      return selected.then((source) => this.fromSource(rule, source, target, schema, rootSchema));
+    return this.fromSource(rule, selected, target, schema, rootSchema);
+  }
+
+  private fromSource(
+    rule: CompiledRule,
+    source: Located | undefined,
+    target: Path,
+    schema: JsonSchema | undefined,
+    rootSchema: JsonSchema | undefined,
+  ): Applied | Promise<Applied> {
+    if (source === undefined) return ABSENT;
     if (rule.select.kind !== 'context' || rule.each !== undefined || target.length === 0) {
-      this.provenance.set(targetText, describeSource(rule.select, source.path));
+      this.origins.push([target, rule.select, source.path]);
     }
     if (source.value === undefined || source.value === null)
       return this.missing(rule, source, target, schema);
-    if (rule.fields !== undefined) {
-      const object: Record<string, unknown> = {};
-      for (const [name, field] of rule.fields) {
-        const fieldSchema = schema?.properties?.[name];
-        const result = await this.apply(field, source, [...target, name], fieldSchema, rootSchema);
-        if (result.present) object[name] = result.value;
+    if (rule.fields === undefined) return this.convertValue(rule, source, target, schema);
+    const fields = [...rule.fields];
+    const object: Record<string, unknown> = {};
+    const field = (index: number): Applied | Promise<Applied> => {
+      const [name, fieldRule] = fields[index] as [string, CompiledRule];
+      return this.apply(fieldRule, source, [...target, name], schema?.properties?.[name], rootSchema);
+    };
+    const keep = (index: number, result: Applied): void => {
+      if (result.present) object[(fields[index] as [string, CompiledRule])[0]] = result.value;
+    };
+    for (let index = 0; index < fields.length; index++) {
+      const result = field(index);
+      if (isPromise(result)) {
+        return (async () => {
+          keep(index, await result);
+          for (let next = index + 1; next < fields.length; next++) {
+            const later = field(next);
+            keep(next, isPromise(later) ? await later : later);
+          }
+          return { present: true, value: object };
+        })();
       }
-      return { present: true, value: object };
+      keep(index, result);
     }
-    return this.convertValue(rule, source, target, schema);
+    return { present: true, value: object };
   }
 
   private missing(
@@ -729,7 +796,7 @@ class MappingRun {
     source: Located,
     target: Path,
     schema: JsonSchema | undefined,
-  ): { present: boolean; value: unknown } {
+  ): Applied {
     switch (rule.missing) {
       case 'default':
         return this.convertValue(
@@ -745,9 +812,9 @@ class MappingRun {
           target,
           `is required by the mapping but the source ${source.value === null ? 'is null' : 'is missing'}`,
         );
-        return { present: false, value: undefined };
+        return ABSENT;
       default:
-        return { present: false, value: undefined };
+        return ABSENT;
     }
   }
 
@@ -756,7 +823,7 @@ class MappingRun {
     source: Located,
     target: Path,
     schema: JsonSchema | undefined,
-  ): { present: boolean; value: unknown } {
+  ): Applied {
     let value = source.value;
     if (rule.values !== undefined) {
       const key =
@@ -772,20 +839,27 @@ class MappingRun {
           target,
           `${JSON.stringify(value)} is not in the value map (known: ${[...rule.values.keys()].join(', ')})`,
         );
-        return { present: false, value: undefined };
+        return ABSENT;
       }
     }
     if (value === undefined || value === null) return { present: value === null, value };
     const converted = convert(value, rule.type, schema);
     if (!converted.ok) {
       this.violation('conversion', describeSource(rule.select, source.path), target, converted.message);
-      return { present: false, value: undefined };
+      return ABSENT;
     }
     return { present: true, value: converted.value };
   }
 
-  /** The selected value and its source path; `undefined` when an expression failed (already reported). */
-  private async select(selector: Selector, context: Located, target: Path): Promise<Located | undefined> {
+  /**
+   * The selected value and its source path; `undefined` when an expression failed (already
+   * reported). Only an expression answers with a promise.
+   */
+  private select(
+    selector: Selector,
+    context: Located,
+    target: Path,
+  ): Located | undefined | Promise<Located | undefined> {
     switch (selector.kind) {
       case 'context':
         return context;
@@ -795,20 +869,27 @@ class MappingRun {
         const start: Located = selector.fromRoot ? { value: this.input, path: [] } : context;
         return followPath(start, selector.segments);
       }
-      case 'expression': {
-        try {
-          const value = (await selector.expression.evaluate(context.value, { root: this.input })) as unknown;
-          return { value: normaliseJsonata(value), path: context.path };
-        } catch (error) {
-          this.violation(
-            'expression',
-            describeSource(selector, context.path),
-            target,
-            `the expression failed: ${(error as Error).message}`,
-          );
-          return undefined;
-        }
-      }
+      case 'expression':
+        return this.evaluate(selector, context, target);
+    }
+  }
+
+  private async evaluate(
+    selector: Extract<Selector, { kind: 'expression' }>,
+    context: Located,
+    target: Path,
+  ): Promise<Located | undefined> {
+    try {
+      const value = (await selector.expression.evaluate(context.value, { root: this.input })) as unknown;
+      return { value: normaliseJsonata(value), path: context.path };
+    } catch (error) {
+      this.violation(
+        'expression',
+        describeSource(selector, context.path),
+        target,
+        `the expression failed: ${(error as Error).message}`,
+      );
+      return undefined;
     }
   }
 }
@@ -906,13 +987,14 @@ const TRUE_WORDS = new Set(['true', '1', 'yes', 'y', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'n', 'off']);
 
 function convertTo(value: unknown, type: ConversionType): Converted {
-  const shown = JSON.stringify(value);
+  // Only a failure shows the value: no JSON text for every conversion that works.
+  const shown = (): string => JSON.stringify(value);
   switch (type) {
     case 'string':
       if (typeof value === 'string') return { ok: true, value };
       if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
       if (value instanceof Date) return { ok: true, value: value.toISOString() };
-      return { ok: false, message: `${shown} cannot be converted to a string` };
+      return { ok: false, message: `${shown()} cannot be converted to a string` };
     case 'number':
     case 'integer': {
       const number =
@@ -922,9 +1004,9 @@ function convertTo(value: unknown, type: ConversionType): Converted {
             ? Number(value.trim())
             : Number.NaN;
       if (!Number.isFinite(number))
-        return { ok: false, message: `${shown} is not ${type === 'integer' ? 'an integer' : 'a number'}` };
+        return { ok: false, message: `${shown()} is not ${type === 'integer' ? 'an integer' : 'a number'}` };
       if (type === 'integer' && !Number.isInteger(number))
-        return { ok: false, message: `${shown} is not an integer` };
+        return { ok: false, message: `${shown()} is not an integer` };
       return { ok: true, value: number };
     }
     case 'boolean': {
@@ -932,7 +1014,7 @@ function convertTo(value: unknown, type: ConversionType): Converted {
       const word = String(value).trim().toLowerCase();
       if (TRUE_WORDS.has(word)) return { ok: true, value: true };
       if (FALSE_WORDS.has(word)) return { ok: true, value: false };
-      return { ok: false, message: `${shown} is not a boolean (true/false, 1/0, yes/no)` };
+      return { ok: false, message: `${shown()} is not a boolean (true/false, 1/0, yes/no)` };
     }
     case 'date':
     case 'date-time': {
@@ -947,7 +1029,7 @@ function convertTo(value: unknown, type: ConversionType): Converted {
             ? new Date(value)
             : undefined;
       if (date === undefined || Number.isNaN(date.getTime()))
-        return { ok: false, message: `${shown} is not a ${type === 'date' ? 'date' : 'date and time'}` };
+        return { ok: false, message: `${shown()} is not a ${type === 'date' ? 'date' : 'date and time'}` };
       const iso = date.toISOString();
       return { ok: true, value: type === 'date' ? iso.slice(0, 10) : iso };
     }
