@@ -8,7 +8,7 @@ interface Entry extends Expirable {
 function entries(count: number, expired: number[], start = 0): Entry[] {
   return Array.from({ length: count }, (_, index) => {
     const id = start + index;
-    return { id, deadline: 0, settled: false, expire: () => expired.push(id) };
+    return { id, epoch: undefined, settled: false, expire: () => expired.push(id) };
   });
 }
 
@@ -18,42 +18,47 @@ function activeTimeouts(): number {
 
 describe('DeadlineQueue with fake timers', () => {
   beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'],
+    });
   });
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  it('expires entries that are still running when their deadline passes, in order', async () => {
-    const queue = new DeadlineQueue(100);
-    const expired: number[] = [];
-    const [first, second, third] = entries(3, expired) as [Entry, Entry, Entry];
-    queue.add(first);
-    await vi.advanceTimersByTimeAsync(30);
-    queue.add(second);
-    await vi.advanceTimersByTimeAsync(30);
-    queue.add(third);
-    expect(vi.getTimerCount()).toBe(1);
-
-    await vi.advanceTimersByTimeAsync(39);
-    expect(expired).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(expired).toEqual([0]);
-    expect(first.settled).toBe(true);
-    await vi.advanceTimersByTimeAsync(30);
-    expect(expired).toEqual([0, 1]);
-    await vi.advanceTimersByTimeAsync(30);
-    expect(expired).toEqual([0, 1, 2]);
-    expect(vi.getTimerCount()).toBe(0);
+  it('ticks a sixteenth of the duration, at most a second', () => {
+    expect(new DeadlineQueue(160).tickMs).toBe(10);
+    expect(new DeadlineQueue(30_000).tickMs).toBe(1_000);
+    expect(new DeadlineQueue(5).tickMs).toBe(1);
   });
 
-  it('expires entries sharing a deadline together', async () => {
+  it('expires an entry never before its duration and at most two ticks after it, in order', async () => {
+    const queue = new DeadlineQueue(160);
+    const expired: number[] = [];
+    const [first, second] = entries(2, expired) as [Entry, Entry];
+    await vi.advanceTimersByTimeAsync(3);
+    queue.add(first);
+    await vi.advanceTimersByTimeAsync(45);
+    queue.add(second);
+    // first was added at 3 ms: due at 163, expired by 183 (two ticks of 10 ms late at most).
+    await vi.advanceTimersByTimeAsync(159 - 45);
+    expect(expired).toEqual([]);
+    await vi.advanceTimersByTimeAsync(183 - 159);
+    expect(expired).toEqual([0]);
+    expect(first.settled).toBe(true);
+    // second was added at 48 ms: not before 208, by 228.
+    await vi.advanceTimersByTimeAsync(207 - 183);
+    expect(expired).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(228 - 207);
+    expect(expired).toEqual([0, 1]);
+  });
+
+  it('expires entries of one tick period together', async () => {
     const queue = new DeadlineQueue(50);
     const expired: number[] = [];
     for (const entry of entries(5, expired)) queue.add(entry);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(50 + 2 * queue.tickMs);
     expect(expired).toEqual([0, 1, 2, 3, 4]);
-    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('never expires a settled entry', async () => {
@@ -63,69 +68,56 @@ describe('DeadlineQueue with fake timers', () => {
     for (const entry of list) queue.add(entry);
     queue.settle(list[0] as Entry);
     queue.settle(list[2] as Entry);
-    await vi.advanceTimersByTimeAsync(100);
+    await vi.advanceTimersByTimeAsync(100 + 2 * queue.tickMs);
     expect(expired).toEqual([1, 3]);
   });
 
-  it('keeps its idle timer for the next call, fires it once for nothing, then has none', async () => {
-    const queue = new DeadlineQueue(1_000);
+  it('keeps ticking for one duration after the last entry settled, then stops until the next one', async () => {
+    const queue = new DeadlineQueue(160);
     const expired: number[] = [];
     const list = entries(3, expired);
     for (const entry of list) queue.add(entry);
     expect(vi.getTimerCount()).toBe(1);
     for (const entry of list.reverse()) queue.settle(entry);
-    // Sequential calls reuse the timer instead of inserting and removing one each.
+    // Sequential calls reuse the running timer instead of making one each.
     const [next] = entries(1, expired, 3) as [Entry];
     queue.add(next);
     queue.settle(next);
     expect(vi.getTimerCount()).toBe(1);
-    await vi.advanceTimersByTimeAsync(5_000);
-    expect(expired).toEqual([]);
+    await vi.advanceTimersByTimeAsync(160 + queue.tickMs);
     expect(vi.getTimerCount()).toBe(0);
-  });
-
-  it('reschedules an idle timer armed for an earlier deadline, and expires on time', async () => {
-    const queue = new DeadlineQueue(100);
-    const expired: number[] = [];
-    const [first, second] = entries(2, expired) as [Entry, Entry];
-    queue.add(first);
-    queue.settle(first);
-    await vi.advanceTimersByTimeAsync(60);
-    queue.add(second);
-    await vi.advanceTimersByTimeAsync(99);
     expect(expired).toEqual([]);
-    await vi.advanceTimersByTimeAsync(1);
-    expect(expired).toEqual([1]);
-    expect(vi.getTimerCount()).toBe(0);
+    const [later] = entries(1, expired, 4) as [Entry];
+    queue.add(later);
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(160 + 2 * queue.tickMs);
+    expect(expired).toEqual([4]);
   });
 
   it('ignores a second settle and a settle after expiry', async () => {
-    const queue = new DeadlineQueue(10);
+    const queue = new DeadlineQueue(16);
     const expired: number[] = [];
-    const [first, second] = entries(2, expired) as [Entry, Entry];
+    const [first, second, third] = entries(3, expired) as [Entry, Entry, Entry];
     queue.add(first);
     queue.settle(first);
     queue.settle(first);
     queue.add(second);
-    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
     expect(expired).toEqual([1]);
     queue.settle(second);
-    // the queue still counts correctly: a new entry gets a timer and expires
-    const [third] = entries(1, expired, 2) as [Entry];
+    // The queue still counts correctly: a new entry expires.
     queue.add(third);
-    expect(vi.getTimerCount()).toBe(1);
-    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
     expect(expired).toEqual([1, 2]);
-    expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('keeps one timer when an entry is added while another expires', async () => {
-    const queue = new DeadlineQueue(10);
+  it('handles an entry added while another expires', async () => {
+    const queue = new DeadlineQueue(16);
     const expired: number[] = [];
     const late = entries(1, expired, 1)[0] as Entry;
     const first: Entry = {
       id: 0,
-      deadline: 0,
+      epoch: undefined,
       settled: false,
       expire: () => {
         expired.push(0);
@@ -133,17 +125,15 @@ describe('DeadlineQueue with fake timers', () => {
       },
     };
     queue.add(first);
-    await vi.advanceTimersByTimeAsync(10);
+    await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
     expect(expired).toEqual([0]);
     expect(vi.getTimerCount()).toBe(1);
-    queue.settle(late);
-    await vi.advanceTimersByTimeAsync(10);
-    expect(expired).toEqual([0]);
-    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
+    expect(expired).toEqual([0, 1]);
   });
 
   it('compacts entries settled out of order behind a slow one, and still expires correctly', async () => {
-    const queue = new DeadlineQueue(100);
+    const queue = new DeadlineQueue(160);
     const expired: number[] = [];
     const list = entries(5_000, expired);
     for (const entry of list) queue.add(entry);
@@ -153,15 +143,14 @@ describe('DeadlineQueue with fake timers', () => {
     }
     const kept = Reflect.get(queue, 'items') as Entry[];
     expect(kept.length).toBeLessThan(1_100);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(80);
     const more = entries(3, expired, 5_000);
     for (const entry of more) queue.add(entry);
     queue.settle(more[1] as Entry);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(80 + 2 * queue.tickMs);
     expect(expired).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
-    await vi.advanceTimersByTimeAsync(50);
+    await vi.advanceTimersByTimeAsync(80);
     expect(expired).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 5_002]);
-    expect(vi.getTimerCount()).toBe(0);
   });
 });
 
@@ -196,14 +185,13 @@ describe('DeadlineQueue with real timers', () => {
     expect(activeTimeouts()).toBe(before);
   });
 
-  it('leaves no Timeout behind once every entry has expired', async () => {
+  it('lets the process go once every entry has expired', async () => {
     const queue = new DeadlineQueue(20);
     const expired: number[] = [];
     const list = entries(10, expired);
     for (const entry of list) queue.add(entry);
     for (const entry of list.slice(0, 5)) queue.settle(entry);
     await vi.waitFor(() => expect(expired).toEqual([5, 6, 7, 8, 9]));
-    // With its timer gone, the next entry makes the queue create one, and settling it clears it.
     const before = activeTimeouts();
     const [next] = entries(1, expired, 10) as [Entry];
     queue.add(next);

@@ -1,36 +1,53 @@
+/** A tick period of a `DeadlineQueue`; `end` is set (from NaN) when the next period begins. */
+export interface Epoch {
+  end: number;
+}
+
 /** Something that can run out of time. */
 export interface Expirable {
-  /** Absolute time (performance.now()) after which `expire` is called. */
-  deadline: number;
+  /** Set by the queue: the tick period in which the entry was added. */
+  epoch: Epoch | undefined;
   /** Set when the work finished; the queue then forgets it. */
   settled: boolean;
   expire(): void;
 }
 
+/** Tick periods per duration: an entry expires at most two periods (an eighth) late. */
+const TICKS_PER_DURATION = 16;
+const MAX_TICK_MS = 1_000;
+
 /**
- * Deadlines of one fixed duration share a single timer: entries arrive in deadline order, so
- * a FIFO queue with one timer for its head replaces a `setTimeout`/`clearTimeout` pair per
- * call — the invocation pipeline's hot path allocates no timer at all.
+ * Deadlines of one fixed duration share a single ticking timer, and adding an entry reads no
+ * clock: an entry is stamped with the current tick period, and a period's end is the time of
+ * the tick that closes it. An entry expires at the first tick at least `durationMs` after the
+ * end of its period — never early, and at most two tick periods (`tickMs`, a sixteenth of the
+ * duration, 1 s at the most) late. A `setTimeout`/`clearTimeout` pair or a clock read per call
+ * would cost the invocation pipeline more than the rest of its bookkeeping.
  *
- * When the last entry settles the timer is not cleared but unref'd: it no longer keeps the
- * process alive, and the next entry only refs it again. Calls made one after another (a
- * sequential loop, a flow's steps) so cost no timer insert and removal each; the idle timer
- * fires at most once more, finds nothing due, and is gone.
+ * The timer ticks while entries run (holding the process open) and for one more duration after
+ * the last one settled (unref'd: it does not keep the process alive), then stops; the next
+ * entry starts it again.
  */
 export class DeadlineQueue {
+  /** Length of a tick period. */
+  readonly tickMs: number;
   private items: Expirable[] = [];
   private head = 0;
   private live = 0;
   private timer: NodeJS.Timeout | undefined;
+  private epoch: Epoch = { end: Number.NaN };
+  private idleTicks = 0;
 
-  constructor(readonly durationMs: number) {}
+  constructor(readonly durationMs: number) {
+    this.tickMs = Math.max(1, Math.min(MAX_TICK_MS, Math.ceil(durationMs / TICKS_PER_DURATION)));
+  }
 
   add(item: Expirable): void {
-    item.deadline = performance.now() + this.durationMs;
+    item.epoch = this.epoch;
     this.items.push(item);
     if (this.live++ > 0) return;
-    // The idle timer fires no later than this deadline (it was armed for an earlier one).
-    if (this.timer === undefined) this.schedule(this.durationMs);
+    this.idleTicks = 0;
+    if (this.timer === undefined) this.timer = setInterval(() => this.onTick(), this.tickMs);
     else this.timer.ref();
   }
 
@@ -65,33 +82,35 @@ export class DeadlineQueue {
     this.head = 0;
   }
 
-  private schedule(delayMs: number): void {
-    // An entry added from inside `expire` has already scheduled a timer: keep only one.
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.onTimer(), Math.max(1, Math.ceil(delayMs)));
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
+  private onTick(): void {
     const now = performance.now();
+    // The period ends now: everything stamped with it was added before this moment.
+    this.epoch.end = now;
+    this.epoch = { end: Number.NaN };
     while (this.head < this.items.length) {
       const item = this.items[this.head] as Expirable;
       if (item.settled) {
         this.head++;
         continue;
       }
-      if (item.deadline > now) break;
+      // NaN (the current period) compares false: not due.
+      if (!((item.epoch?.end ?? Number.NaN) + this.durationMs <= now)) break;
       this.head++;
       item.settled = true;
       this.live--;
       item.expire();
     }
-    const next = this.items[this.head];
-    if (next === undefined) {
+    if (this.head >= this.items.length) {
       this.items = [];
       this.head = 0;
+    }
+    if (this.live > 0) {
+      this.idleTicks = 0;
       return;
     }
-    this.schedule(next.deadline - now);
+    this.timer?.unref();
+    if (++this.idleTicks < TICKS_PER_DURATION) return;
+    clearInterval(this.timer);
+    this.timer = undefined;
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { DeadlineQueue, type Expirable } from './deadlines.js';
+import { DeadlineQueue, type Epoch, type Expirable } from './deadlines.js';
 import type {
   ActionContext,
   AnyActionDefinition,
@@ -1145,7 +1145,7 @@ class KitImplementation {
  * reads `signal` or `log`.
  */
 class RunContext implements ActionContext<unknown>, Expirable {
-  deadline = 0;
+  epoch: Epoch | undefined = undefined;
   settled = false;
   private controller: AbortController | undefined;
   private queue: DeadlineQueue | undefined;
