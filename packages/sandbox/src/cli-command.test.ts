@@ -103,6 +103,15 @@ describe('ck sandbox', () => {
     expect(out()).toMatch(/sandbox stopped/);
   });
 
+  it('keeps each credential on one line: a PEM key shows its first line', async () => {
+    const { context, out } = harness({ port: '0', 'no-announce': true }, ['start', 'salesforce']);
+    expect(await runSandboxCommand(context, Promise.resolve())).toBe(0);
+    expect(out()).toMatch(
+      /jwtPrivateKeyPem\s+-----BEGIN PRIVATE KEY----- … \(\d+ lines: --json prints it whole\)\n/,
+    );
+    expect(out()).not.toMatch(/^[A-Za-z0-9+/=]{40,}$/m);
+  });
+
   it('lists the emulators', async () => {
     const { context, out } = harness({ json: true }, ['list']);
     expect(await runSandboxCommand(context, Promise.resolve())).toBe(0);

@@ -128,7 +128,7 @@ export async function runSandboxCommand(
       for (const emulator of described) {
         io.stdout.write(`${emulator.title} sandbox (${emulator.name}) running at ${emulator.url}\n`);
         for (const [key, value] of Object.entries(emulator.credentials))
-          io.stdout.write(`  ${key.padEnd(14)} ${value}\n`);
+          io.stdout.write(`  ${key.padEnd(16)} ${shortCredential(value)}\n`);
       }
       io.stdout.write(
         `Connections with 'sandbox: true' find ${described.length === 1 ? 'it' : 'them'}; state, faults and requests are under <url>/_sandbox. Press Ctrl+C to stop.\n`,
@@ -140,6 +140,13 @@ export async function runSandboxCommand(
   }
   if (flags.json !== true) io.stdout.write('sandbox stopped\n');
   return 0;
+}
+
+/** A credential on one line: a multi-line one (a PEM key) by its first line; --json prints it whole. */
+function shortCredential(value: string): string {
+  const lines = value.trim().split('\n');
+  if (lines.length === 1) return value;
+  return `${lines[0]} … (${lines.length} lines: --json prints it whole)`;
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
