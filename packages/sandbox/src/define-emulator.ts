@@ -16,6 +16,8 @@ export interface FaultResponses {
   serverError(status: number, request: EmulatorRequest): EmulatorResponse;
   /** The vendor's answer to a credential it does not accept. */
   invalidToken(request: EmulatorRequest): EmulatorResponse;
+  /** The vendor's answer to a body it cannot decode (400), or one too large to take (413). */
+  invalidBody(status: 400 | 413, message: string): EmulatorResponse;
 }
 
 /** What a handler sees of the running emulator. */
@@ -157,4 +159,12 @@ export function json(
   headers: Readonly<Record<string, string>> = {},
 ): EmulatorResponse {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body };
+}
+
+/**
+ * The sandbox's own answer to a body it cannot take: for what a vendor documents no answer of
+ * its own for (a body over the sandbox's size limit).
+ */
+export function invalidBody(status: 400 | 413, message: string): EmulatorResponse {
+  return json(status, { error: 'invalid_body', message });
 }

@@ -15,6 +15,7 @@ export {
   type EmulatorDefinition,
   type EmulatorResponse,
   type FaultResponses,
+  invalidBody,
   json,
   type SeedOf,
   type StateOf,

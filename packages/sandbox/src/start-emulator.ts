@@ -10,7 +10,7 @@ import type {
   SeedOf,
   StateOf,
 } from './define-emulator.js';
-import { json } from './define-emulator.js';
+import { invalidBody, json } from './define-emulator.js';
 import { BodyError, decodeBody, type EmulatorRequest } from './emulator-request.js';
 import { createFaults, type FaultKind, type Faults, faultFromJson } from './faults.js';
 
@@ -120,6 +120,7 @@ export async function startEmulator<const TDefinition extends AnyEmulatorDefinit
       json(429, { error: 'rate_limited' }, { 'retry-after': String(retryAfterSeconds) }),
     serverError: (status) => json(status, { error: 'server_error' }),
     invalidToken: () => json(401, { error: 'invalid_token' }),
+    invalidBody,
   };
   const faultResponses: FaultResponses = { ...fallbackFaults, ...definition.faultResponses };
 
@@ -201,10 +202,7 @@ export async function startEmulator<const TDefinition extends AnyEmulatorDefinit
       }
       response =
         error instanceof BodyError
-          ? json(error.message.startsWith('body larger') ? 413 : 400, {
-              error: 'invalid_body',
-              message: error.message,
-            })
+          ? faultResponses.invalidBody(error.message.startsWith('body larger') ? 413 : 400, error.message)
           : json(500, { error: 'emulator_failure', message: describe(error) });
       if (!(error instanceof BodyError)) log(`${definition.name}: ${route} failed: ${describe(error)}`);
     }

@@ -1,4 +1,4 @@
-import { defineEmulator, type EmulatorResponse, json } from '../define-emulator.js';
+import { defineEmulator, type EmulatorResponse, invalidBody, json } from '../define-emulator.js';
 import type { EmulatorRequest } from '../emulator-request.js';
 import { answerRest, restRequest, versions } from './salesforce-api.js';
 import { answerRevoke, answerToken, hasSession, identity, sandboxJwtKeys } from './salesforce-oauth.js';
@@ -135,6 +135,8 @@ export const salesforceEmulator = defineEmulator({
     serverError: (status) =>
       sfError(status, 'SERVER_UNAVAILABLE', 'The server is temporarily unavailable; try again later'),
     invalidToken: () => sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid'),
+    invalidBody: (status, message) =>
+      status === 413 ? invalidBody(status, message) : sfError(400, 'JSON_PARSER_ERROR', message),
   },
   // `context.state` is read on every call: `reset()` replaces the context.state.
   controls: (context): SalesforceControls => ({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { defineEmulator, type EmulatorContext, json } from '../define-emulator.js';
+import { defineEmulator, type EmulatorContext, invalidBody, json } from '../define-emulator.js';
 import {
   deliverPayload,
   eventEnvelope,
@@ -188,6 +188,9 @@ export const slackEmulator = defineEmulator({
       body: `<html><body><h1>${status}</h1><p>Slack is having trouble right now.</p></body></html>`,
     }),
     invalidToken: () => json(200, { ok: false, error: 'invalid_auth' }),
+    // Slack answers a body it cannot read with 200 and an error string, like every other failure.
+    invalidBody: (status, message) =>
+      status === 413 ? invalidBody(status, message) : json(200, { ok: false, error: 'invalid_json' }),
   },
   controls: (context): SlackControls => {
     // Scheduled messages post themselves when due, as in Slack; the timer never keeps the process alive.

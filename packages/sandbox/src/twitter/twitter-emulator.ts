@@ -1,4 +1,4 @@
-import { defineEmulator } from '../define-emulator.js';
+import { defineEmulator, invalidBody } from '../define-emulator.js';
 import { answerTwitterApi, problem, spendRateWindow, TWITTER_ROUTES, twitterRouteOf } from './twitter-api.js';
 import {
   addTweet,
@@ -112,6 +112,10 @@ export const twitterEmulator = defineEmulator({
         'Something went wrong. Try again later.',
       ),
     invalidToken: () => problem(401, 'Unauthorized', 'Unauthorized'),
+    invalidBody: (status, message) =>
+      status === 413
+        ? invalidBody(status, message)
+        : problem(400, 'Invalid Request', message, 'https://api.twitter.com/2/problems/invalid-request'),
   },
   controls: (context): TwitterControls => ({
     postTweet: (input) => {
