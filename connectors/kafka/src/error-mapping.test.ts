@@ -113,6 +113,42 @@ const cases: readonly Case[] = [
     message: /is it running/,
   },
   {
+    name: 'TLS: broker certificate signed by an unknown CA',
+    error: () =>
+      afterRetries(
+        new KafkaJSConnectionError('Connection error: self-signed certificate in certificate chain', {
+          broker: '127.0.0.1:9095',
+          code: 'SELF_SIGNED_CERT_IN_CHAIN',
+        }),
+        1,
+      ),
+    code: 'AUTH',
+    vendorCode: 'SELF_SIGNED_CERT_IN_CHAIN',
+    message:
+      /^TLS: the broker certificate is not trusted .*`ssl\.ca`.*self-signed certificate in certificate chain \(after 1 retry\)$/,
+  },
+  {
+    name: 'TLS: broker certificate for another host name',
+    error: () =>
+      new KafkaJSConnectionError(
+        "Connection error: Hostname/IP does not match certificate's altnames: IP: 10.0.0.1 is not in the cert's list: 127.0.0.1",
+        { broker: '10.0.0.1:9095', code: 'ERR_TLS_CERT_ALTNAME_INVALID' },
+      ),
+    code: 'AUTH',
+    vendorCode: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    message: /`ssl\.servername`/,
+  },
+  {
+    name: 'a connection error with a non-TLS code stays UNAVAILABLE',
+    error: () =>
+      new KafkaJSConnectionError('Connection error: read ECONNRESET', {
+        broker: '127.0.0.1:9092',
+        code: 'ECONNRESET',
+      }),
+    code: 'UNAVAILABLE',
+    vendorCode: 'KafkaJSConnectionError',
+  },
+  {
     name: 'connection closed',
     error: () => new KafkaJSConnectionClosedError('Closed connection', { host: '127.0.0.1', port: 9092 }),
     code: 'UNAVAILABLE',

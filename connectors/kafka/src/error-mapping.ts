@@ -154,6 +154,29 @@ const CLIENT_RULES: Readonly<Record<string, { code: ErrorCode; text: string }>> 
   KafkaJSPartialMessageError: { code: 'UNAVAILABLE', text: 'a partial message was received' },
 };
 
+/**
+ * Node's TLS verification failures (the `code` kafkajs copies onto `KafkaJSConnectionError`): the
+ * broker answered, but its certificate is not trusted. Trying again cannot help, so AUTH, not
+ * UNAVAILABLE.
+ */
+const TLS_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /** Texts of kafkajs' `KafkaJSNonRetriableError`s that say what the caller got wrong. */
 const TEXT_RULES: readonly (readonly [RegExp, ErrorCode])[] = [
   [/must have no running instances/i, 'CONFLICT'],
@@ -252,6 +275,18 @@ export function toKafkaError(error: unknown, context: KafkaErrorContext = {}): C
         vendorCode: type,
         cause: error,
       });
+    }
+    const tlsCode = (inner as { code?: unknown }).code;
+    if (
+      name === 'KafkaJSConnectionError' &&
+      typeof tlsCode === 'string' &&
+      TLS_CERTIFICATE_CODES.has(tlsCode)
+    ) {
+      return new ConnectorError(
+        'AUTH',
+        `TLS: the broker certificate is not trusted [${tlsCode}] — set \`ssl.ca\` to the PEM of the CA that signed it (and \`ssl.servername\` to a name in the certificate if the host differs) — ${messageOf(inner)}${retried}`,
+        { ...where, vendorCode: tlsCode, cause: error },
+      );
     }
     const client = CLIENT_RULES[name];
     if (client !== undefined) {
