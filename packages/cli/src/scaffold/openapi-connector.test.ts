@@ -47,11 +47,9 @@ describe('generateFromOpenApi (petstore.yaml)', () => {
     );
   });
 
-  it('says what it left untested and which credentials it chose', async () => {
+  it('tests every operation, and says which credentials it chose', async () => {
     const { notes } = await generate();
-    expect(notes).toContainEqual(
-      'no test for uploadPhoto: its multipart/form-data body is not compared by the stub (src/form-data.test.ts tests the encoding)',
-    );
+    expect(notes.filter((note) => note.startsWith('no test for'))).toEqual([]);
     expect(notes).toContainEqual(
       expect.stringContaining("security scheme 'bearerAuth'; the document also has api_key"),
     );
@@ -112,18 +110,23 @@ describe('generateFromOpenApi (petstore.yaml)', () => {
     const { files } = await generate();
     const fixture = JSON.parse(files.get('src/test-fixtures/operations.gen.json') ?? '{}') as {
       auth: unknown;
-      operations: { action: string; request: { path: string; query: string[][] } }[];
+      operations: {
+        action: string;
+        input: unknown;
+        request: { path: string; query: string[][]; body: unknown };
+      }[];
       skipped: unknown[];
     };
     expect(fixture.auth).toEqual({ in: 'header', name: 'authorization', value: 'Bearer test-token' });
-    expect(fixture.skipped).toEqual([
-      {
-        action: 'uploadPhoto',
-        reason:
-          'its multipart/form-data body is not compared by the stub (src/form-data.test.ts tests the encoding)',
-      },
+    expect(fixture.skipped).toEqual([]);
+    expect(fixture.operations).toHaveLength(9);
+    // A multipart body is expected as the entries the stub reads back; the file's base64 survives the trip.
+    const upload = fixture.operations.find((operation) => operation.action === 'uploadPhoto');
+    expect(upload?.input).toEqual({ petId: 1, body: { file: { content: 'c2FtcGxl' } } });
+    expect(Buffer.from('c2FtcGxl', 'base64').toString()).toBe('sample');
+    expect(upload?.request.body).toEqual([
+      ['file', { filename: 'file', contentType: 'application/octet-stream', content: 'c2FtcGxl' }],
     ]);
-    expect(fixture.operations).toHaveLength(8);
     const list = fixture.operations.find((operation) => operation.action === 'listPets');
     expect(list?.request.query).toEqual([
       ['limit', '20'],
@@ -588,6 +591,45 @@ describe('--from-openapi form bodies', () => {
     ]);
   });
 
+  it('multipart/form-data: the test fixture expects the entries the action sends', async () => {
+    const { connector, files } = await generatedConnector(formSpec);
+    const fixture = JSON.parse(files.get('src/test-fixtures/operations.gen.json') ?? '{}') as {
+      operations: { action: string; input: unknown; request: { body: unknown } }[];
+      skipped: unknown[];
+    };
+    expect(fixture.skipped).toEqual([]);
+    const upload = fixture.operations.find((operation) => operation.action === 'uploadPhotos');
+    // Every rule of toFormData shows: text, a number, an object as JSON, a file and a list of files by default name and type.
+    const file = { filename: 'photo', contentType: 'application/octet-stream', content: 'c2FtcGxl' };
+    expect(upload?.request.body).toEqual([
+      ['caption', 'sample'],
+      ['rating', '1'],
+      ['meta', '{}'],
+      ['photo', file],
+      ['thumbnails', { ...file, filename: 'thumbnails' }],
+    ]);
+    await invoke(connector, {}, 'uploadPhotos', upload?.input);
+    const [request] = received;
+    const form = await new Response(request?.body, {
+      headers: { 'content-type': String(request?.headers['content-type']) },
+    }).formData();
+    const entries = await Promise.all(
+      [...form].map(async ([name, value]) =>
+        typeof value === 'string'
+          ? [name, value]
+          : [
+              name,
+              {
+                filename: value.name,
+                contentType: value.type,
+                content: Buffer.from(await value.arrayBuffer()).toString('base64'),
+              },
+            ],
+      ),
+    );
+    expect(entries).toEqual(upload?.request.body);
+  });
+
   it('multipart/form-data: a file must be given as base64 content', async () => {
     const { connector } = await generatedConnector(formSpec);
     const error = await invoke(connector, {}, 'uploadPhotos', {
@@ -609,6 +651,43 @@ describe('--from-openapi form bodies', () => {
     expect(filled?.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
     expect(filled?.body.toString()).toBe('q=red+%26+blue&tags=a&tags=b');
     expect(empty?.body.byteLength).toBe(0);
+  });
+
+  it('lists an operation without a valid sample input as untested, in the notes and the README', async () => {
+    const spec = JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'Things', version: '1' },
+      paths: {
+        '/codes': {
+          get: {
+            operationId: 'findCode',
+            parameters: [
+              {
+                name: 'code',
+                in: 'query',
+                required: true,
+                schema: { type: 'string', pattern: '^[A-Z]{2}-\\d{4}$' },
+              },
+            ],
+            responses: { '200': json(THING) },
+          },
+        },
+      },
+    });
+    const generation = generateFromOpenApi(await parseOpenApiDocument(spec, 'things.json'), {
+      forms: nameForms('things'),
+      packageName: 'things',
+      version: '0.1.0',
+    });
+    const note = String.raw`no test for findCode: no sample input could be made ($.code must match pattern "^[A-Z]{2}-\d{4}$", got "sample")`;
+    expect(generation.notes).toContainEqual(note);
+    expect(generation.files.get('README.md')).toContain(`- ${note}`);
+    const fixture = JSON.parse(generation.files.get('src/test-fixtures/operations.gen.json') ?? '{}') as {
+      operations: unknown[];
+      skipped: { action: string }[];
+    };
+    expect(fixture.operations).toEqual([]);
+    expect(fixture.skipped.map((entry) => entry.action)).toEqual(['findCode']);
   });
 
   it('says why it leaves out a form it cannot send', async () => {

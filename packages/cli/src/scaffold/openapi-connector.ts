@@ -1038,15 +1038,6 @@ function fixtureFile(
   const tested: unknown[] = [];
   const skipped: { action: string; reason: string }[] = [];
   for (const operation of operations) {
-    if (operation.body?.kind === 'multipart') {
-      // Its boundary differs on every call, and the stub compares JSON and text bodies only.
-      skipped.push({
-        action: operation.name,
-        reason:
-          'its multipart/form-data body is not compared by the stub (src/form-data.test.ts tests the encoding)',
-      });
-      continue;
-    }
     const inputValidator = compileValidator(converter.build(operation.input));
     const input = sampleValue(converter, operation.input) as Record<string, unknown>;
     // The kit fills in defaults before the action runs: the request carries them.
@@ -1122,11 +1113,17 @@ function fixtureFile(
   return `${JSON.stringify(fixture, null, 2)}\n`;
 }
 
-/** The body the stub receives: JSON as a value, a URL-encoded form as its text. */
+/**
+ * The body the stub receives: JSON as a value, a URL-encoded form as its text, a multipart form as
+ * its entries (src/test-fixtures/stub-server.ts reads them).
+ */
 function requestBody(operation: Operation, input: Record<string, unknown>): unknown {
   if (operation.body === undefined) return null;
   const value = input[operation.body.property];
   if (value === undefined || value === null) return null;
+  if (operation.body.kind === 'multipart') {
+    return formEntries(value as Record<string, unknown>, operation.body.files);
+  }
   if (operation.body.kind !== 'form') return value;
   const form = new URLSearchParams();
   for (const [name, field] of Object.entries(value as Record<string, unknown>)) {
@@ -1137,6 +1134,45 @@ function requestBody(operation: Operation, input: Record<string, unknown>): unkn
   }
   const text = form.toString();
   return text === '' ? null : text;
+}
+
+/** A file of a multipart body as the stub reads it back. */
+interface ReceivedFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: string;
+}
+
+/**
+ * The entries of the multipart body `toFormData` (src/form-data.ts) makes of `fields`, by its
+ * rules: files named after their field and typed application/octet-stream unless given, arrays
+ * repeating their field, objects as JSON text, null and undefined left out.
+ */
+function formEntries(
+  fields: Readonly<Record<string, unknown>>,
+  files: readonly string[],
+): [string, string | ReceivedFile][] {
+  const entries: [string, string | ReceivedFile][] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null) continue;
+      if (files.includes(name)) {
+        const file = item as { content: string; filename?: string; contentType?: string };
+        entries.push([
+          name,
+          {
+            filename: file.filename ?? name,
+            // A Blob's type is lower case.
+            contentType: (file.contentType ?? 'application/octet-stream').toLowerCase(),
+            content: file.content,
+          },
+        ]);
+      } else {
+        entries.push([name, typeof item === 'object' ? JSON.stringify(item) : String(item)]);
+      }
+    }
+  }
+  return entries;
 }
 
 function readme(
@@ -1210,7 +1246,7 @@ function readme(
     'pnpm test        # the conformance suite, and each operation against a local stub of the API',
     '```',
     '',
-    'The sources are ordinary code: edit them as the connector grows. `src/test-fixtures/operations.gen.json` holds the sample call of each operation the tests make; replace its values with recorded responses of the real API.',
+    'The sources are ordinary code: edit them as the connector grows. `src/test-fixtures/operations.gen.json` holds the sample call of each operation the tests make (an action added by hand needs one too); replace its values with recorded responses of the real API.',
     '',
   ];
   return lines.join('\n');

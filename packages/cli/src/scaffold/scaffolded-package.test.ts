@@ -153,10 +153,14 @@ describe('ck create connector: the new package builds, typechecks, lints and pas
       const result = await create(['connector', 'petstore', '--from-openapi', PETSTORE, '--yes', '--json']);
       expect(result.code, result.stderr).toBe(0);
       const report = JSON.parse(result.stdout) as { folder: string; notes: string[] };
-      expect(report.notes).toContainEqual(expect.stringContaining('no test for uploadPhoto: its multipart'));
+      // Every operation is called against the stub, the multipart upload too.
+      expect(report.notes.filter((note) => note.startsWith('no test for'))).toEqual([]);
       const actions = readdirSync(join(report.folder, 'src/actions')).sort();
       expect(actions.length).toBeGreaterThanOrEqual(5);
-      verifyPackage(report.folder, 'petstore');
+      const tests = verifyPackage(report.folder, 'petstore');
+      // One test per operation, and one that every action has its call.
+      expect(tests).toMatch(/src\/operations\.test\.ts \(10 tests\)/);
+      expect(tests).not.toMatch(/todo/);
       const built = JSON.parse(
         readFileSync(join(report.folder, 'dist/connectorkit.manifest.json'), 'utf8'),
       ) as {
@@ -201,6 +205,8 @@ describe('ck create connector: the new package builds, typechecks, lints and pas
       const tests = verifyPackage(report.folder, 'photos');
       expect(tests).toMatch(/src\/oauth2\.test\.ts \(4 tests\)/);
       expect(tests).toMatch(/src\/form-data\.test\.ts \(3 tests\)/);
+      expect(tests).toMatch(/src\/operations\.test\.ts \(5 tests\)/);
+      expect(tests).not.toMatch(/todo/);
       const built = JSON.parse(
         readFileSync(join(report.folder, 'dist/connectorkit.manifest.json'), 'utf8'),
       ) as { actions: Record<string, unknown> };

@@ -560,7 +560,13 @@ function sampleNumber(kind: 'integer' | 'number', options: Options): number {
 }
 
 function sampleString(options: Options): string {
-  const format = typeof options.format === 'string' ? options.format : undefined;
+  // Base64 text is sampled as the `byte` format: its bytes read back to the same text.
+  const format =
+    options.contentEncoding === 'base64'
+      ? 'byte'
+      : typeof options.format === 'string'
+        ? options.format
+        : undefined;
   const minLength = typeof options.minLength === 'number' ? options.minLength : 0;
   const maxLength = typeof options.maxLength === 'number' ? options.maxLength : Number.POSITIVE_INFINITY;
   const candidates = [

@@ -36,5 +36,10 @@ describe('each operation, against a stub of the API', () => {
     if (auth?.in === 'query') expect(request?.query).toContainEqual([auth.name, auth.value]);
   });
 
-  for (const skipped of fixture.skipped) it.todo(`${skipped.action}: ${skipped.reason}`);
+  // An action added by hand needs its call in operations.gen.json; `skipped` holds those the
+  // generator could make no sample call for, which the README lists under Notes.
+  it('has a call for every action, but those listed as skipped', () => {
+    const covered = [...fixture.operations, ...fixture.skipped].map((operation) => operation.action);
+    expect(covered.sort()).toEqual(Object.keys(exampleConnector.actions).sort());
+  });
 });

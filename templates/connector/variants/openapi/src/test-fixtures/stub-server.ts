@@ -8,8 +8,20 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly query: [string, string][];
   readonly headers: Record<string, string | string[] | undefined>;
+  /** JSON as its value, a multipart/form-data body as its `FormEntry` list, anything else as text; null when empty. */
   readonly body: unknown;
 }
+
+/** A file of a multipart/form-data body as the stub received it. */
+export interface ReceivedFile {
+  readonly filename: string;
+  readonly contentType: string;
+  /** The file's bytes, base64-encoded. */
+  readonly content: string;
+}
+
+/** One part of a multipart/form-data body, in the order sent: a text field's value, or a file. */
+export type FormEntry = [name: string, value: string | ReceivedFile];
 
 /** What the stub answers; a JSON body is sent as JSON, a bytes body is given in base64. */
 export interface StubResponse {
@@ -39,7 +51,7 @@ export interface OperationsFixture {
     readonly response: StubResponse;
     readonly output: unknown;
   }[];
-  /** Operations left without a test, and why. */
+  /** Operations left without a test (no valid sample could be made), and why; the README lists them too. */
   readonly skipped: readonly { readonly action: string; readonly reason: string }[];
 }
 
@@ -64,15 +76,13 @@ export async function startStubServer(): Promise<StubServer> {
     response.setHeader('connection', 'close');
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8');
     const url = new URL(request.url ?? '/', 'http://localhost');
-    const isJson = /json/.test(request.headers['content-type'] ?? '');
     received.push({
       method: request.method ?? 'GET',
       path: url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname,
       query: [...url.searchParams.entries()],
       headers: request.headers,
-      body: text === '' ? null : isJson ? JSON.parse(text) : text,
+      body: await readBody(Buffer.concat(chunks), request.headers['content-type'] ?? ''),
     });
     if (answer === undefined) {
       response.writeHead(404, { 'content-type': 'application/json' });
@@ -102,4 +112,23 @@ export async function startStubServer(): Promise<StubServer> {
       await once(server, 'close');
     },
   };
+}
+
+/** A request body as the tests compare it; a multipart body's boundary differs on every call, its entries do not. */
+async function readBody(bytes: Buffer, contentType: string): Promise<unknown> {
+  if (bytes.byteLength === 0) return null;
+  if (/json/.test(contentType)) return JSON.parse(bytes.toString('utf8'));
+  if (!/^multipart\/form-data/i.test(contentType)) return bytes.toString('utf8');
+  // Parsed as a server would, with the boundary of this request's content-type.
+  const form = await new Response(bytes, { headers: { 'content-type': contentType } }).formData();
+  const entries: FormEntry[] = [];
+  for (const [name, value] of form) {
+    if (typeof value === 'string') {
+      entries.push([name, value]);
+    } else {
+      const content = Buffer.from(await value.arrayBuffer()).toString('base64');
+      entries.push([name, { filename: value.name, contentType: value.type, content }]);
+    }
+  }
+  return entries;
 }
