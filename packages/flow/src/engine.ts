@@ -181,7 +181,10 @@ class Engine implements FlowEngine {
         }
       }
       const scope: Scope = { input: prepared, vars: {}, steps: {}, event };
-      const last = await this.runList(plan.steps, scope, execution, signal, entries, undefined, undefined);
+      const last =
+        plan.steps.length === 0
+          ? undefined
+          : await this.runList(plan.steps, scope, execution, signal, entries, undefined, undefined);
       if (execution.returned !== undefined) output = execution.returned.value;
       else if (plan.output !== undefined) output = await evaluate(plan.output, scope);
       else output = last;
