@@ -89,6 +89,21 @@ describe('kafkaLogCreator', () => {
     expect(write).not.toHaveBeenCalled();
     write.mockRestore();
   });
+
+  it('keeps the "topic exists" answer to CreateTopics (a success for createTopic) out of the warnings', () => {
+    const { log, records } = recordingLogger();
+    const line = kafkaLogCreator(log)(logLevel.DEBUG);
+    const response = (error: string) =>
+      line({
+        namespace: 'Connection',
+        level: logLevel.ERROR,
+        label: 'ERROR',
+        log: { timestamp: 'now', message: 'Response CreateTopics(key: 19, version: 3)', error },
+      });
+    response('Topic creation errors');
+    response('The request timed out');
+    expect(records.map((record) => record.level)).toEqual(['debug', 'warn']);
+  });
 });
 
 describe('KafkaClient', () => {

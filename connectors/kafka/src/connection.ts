@@ -131,10 +131,17 @@ export function kafkaLogCreator(log: Logger): logCreator {
       const { message, timestamp: _timestamp, logger: _logger, stack: _stack, ...fields } = entry;
       const text = `kafkajs ${namespace}: ${message}`;
       const withNamespace = { ...fields, source: 'kafkajs' };
-      if (level === logLevel.ERROR || level === logLevel.WARN) log.warn(text, withNamespace);
+      // kafkajs logs the CreateTopics answer "topic exists" as an error, then treats it as
+      // success (createTopic answers created: false): not worth a warning.
+      if (isTopicExistsNoise(message, fields)) log.debug(text, withNamespace);
+      else if (level === logLevel.ERROR || level === logLevel.WARN) log.warn(text, withNamespace);
       else if (level === logLevel.INFO) log.info(text, withNamespace);
       else log.debug(text, withNamespace);
     };
+}
+
+function isTopicExistsNoise(message: string, fields: Record<string, unknown>): boolean {
+  return message.startsWith('Response CreateTopics') && fields.error === 'Topic creation errors';
 }
 
 /** The kafkajs client configuration for a connection; secrets are revealed here and only here. */
