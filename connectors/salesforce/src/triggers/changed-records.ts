@@ -145,6 +145,18 @@ export async function pollRecords(
 
   const poll = async (): Promise<void> => {
     const handled = new Map(Object.entries(position.handled));
+    let newest = position.timestamp;
+    let unsaved = 0;
+    // The position is written after each page, when a flow fails and when stopping — not per
+    // record: with many changes inside the overlap window, per record meant rewriting a state
+    // that grows with them, once for each. A crash redelivers what was handled since the last
+    // write (at-least-once).
+    const save = async (): Promise<void> => {
+      if (unsaved === 0) return;
+      position = positionOf(newest, handled, config.overlapMs);
+      await state.set(POSITION, position);
+      unsaved = 0;
+    };
     const since =
       position.timestamp === undefined
         ? undefined
@@ -154,35 +166,41 @@ export async function pollRecords(
     );
     const soql = `SELECT ${fields.join(', ')} FROM ${config.sobject}${where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`} ORDER BY ${config.timestampField} ASC, Id ASC`;
     let url: string | undefined = `/query?q=${encodeURIComponent(soql)}`;
-    while (url !== undefined && !signal.aborted) {
-      const pageUrl: string = url;
-      const page = await client.call(
-        'poll',
-        (connection) => readPage(connection, pageUrl, config.pageSize),
-        signal,
-      );
-      for (const record of page.records ?? []) {
-        if (signal.aborted) return;
-        const id = record.Id;
-        const timestamp = isoTimestamp(record[config.timestampField]);
-        if (typeof id !== 'string' || timestamp === undefined) continue;
-        if (handled.get(id) === timestamp) continue;
-        try {
-          await ctx.emit({ sobject: config.sobject, id, timestamp, record });
-        } catch (error) {
-          // Not acknowledged: the position stays, and the next poll delivers it again.
-          log.warn('a changed record was not handled; it will be delivered again', {
-            sobject: config.sobject,
-            id,
-            code: (error as ConnectorError).code,
-          });
-          return;
+    try {
+      while (url !== undefined && !signal.aborted) {
+        const pageUrl: string = url;
+        const page = await client.call(
+          'poll',
+          (connection) => readPage(connection, pageUrl, config.pageSize),
+          signal,
+        );
+        for (const record of page.records ?? []) {
+          if (signal.aborted) return;
+          const id = record.Id;
+          const timestamp = isoTimestamp(record[config.timestampField]);
+          if (typeof id !== 'string' || timestamp === undefined) continue;
+          if (handled.get(id) === timestamp) continue;
+          try {
+            await ctx.emit({ sobject: config.sobject, id, timestamp, record });
+          } catch (error) {
+            // Not acknowledged: the position stays before it, and the next poll delivers it again.
+            log.warn('a changed record was not handled; it will be delivered again', {
+              sobject: config.sobject,
+              id,
+              code: (error as ConnectorError).code,
+            });
+            return;
+          }
+          handled.set(id, timestamp);
+          if (newest === undefined || Date.parse(timestamp) > Date.parse(newest)) newest = timestamp;
+          unsaved++;
         }
-        handled.set(id, timestamp);
-        position = advance(position, handled, timestamp, config.overlapMs);
-        await state.set(POSITION, position);
+        await save();
+        url =
+          page.done === false && typeof page.nextRecordsUrl === 'string' ? page.nextRecordsUrl : undefined;
       }
-      url = page.done === false && typeof page.nextRecordsUrl === 'string' ? page.nextRecordsUrl : undefined;
+    } finally {
+      await save();
     }
   };
 
@@ -200,17 +218,16 @@ export async function pollRecords(
   return () => loop;
 }
 
-/** The position after handling a record at `timestamp`: the newest time, and the window's records. */
-export function advance(
-  position: PollPosition,
+/**
+ * The position to store: the newest timestamp handled, and the records handled within the
+ * overlap window before it (older ones are dropped from `handled`).
+ */
+export function positionOf(
+  newest: string | undefined,
   handled: Map<string, string>,
-  timestamp: string,
   overlapMs: number,
 ): PollPosition {
-  const newest =
-    position.timestamp === undefined || Date.parse(timestamp) > Date.parse(position.timestamp)
-      ? timestamp
-      : position.timestamp;
+  if (newest === undefined) return { handled: Object.fromEntries(handled) };
   const floor = Date.parse(newest) - overlapMs;
   for (const [id, at] of handled) if (Date.parse(at) < floor) handled.delete(id);
   return { timestamp: newest, handled: Object.fromEntries(handled) };
@@ -315,7 +332,7 @@ export const changedRecords = defineTrigger({
   connection: salesforceConnection,
   title: 'Changed records',
   description:
-    'Polls an sObject for records created or changed since the last one handled (SystemModstamp, or another datetime field, then Id), oldest first; each record starts one flow run. An overlap window catches records committed late with an earlier timestamp, without delivering a record twice for the same change. The position advances only after the flow handled the record, so a crash or a failed flow means redelivery (at-least-once).',
+    'Polls an sObject for records created or changed since the last one handled (SystemModstamp, or another datetime field, then Id), oldest first; each record starts one flow run. An overlap window catches records committed late with an earlier timestamp, without delivering a record twice for the same change. The position moves only past records the flow handled; it is saved after each page, when a flow fails and on stop, so a failed flow or a crash means redelivery (at-least-once).',
   config: pollingConfig('configurable'),
   event: RecordEvent,
   delivery: 'at-least-once',
