@@ -175,6 +175,39 @@ describe('changedRecords', { timeout: 60_000 }, () => {
     }
   });
 
+  it('stores the position once per page of records, not once per record', async () => {
+    const stored = new Map<string, unknown>();
+    let writes = 0;
+    const state = {
+      get: async <T>(key: string) => stored.get(key) as T | undefined,
+      set: async (key: string, value: unknown) => {
+        writes++;
+        stored.set(key, value);
+      },
+    };
+    const events: RecordEvent[] = [];
+    const trigger = await kit.startTrigger(
+      'salesforce.changedRecords',
+      { sobject: 'Account', startFrom: 'beginning', intervalMs: 100, overlapMs: 0 },
+      {
+        handler: async (event) => {
+          events.push(event);
+        },
+        state,
+      },
+    );
+    try {
+      await eventually(() => events.length >= 5);
+      await settle();
+    } finally {
+      await trigger.stop();
+    }
+    expect(events).toHaveLength(5);
+    // One write when starting, one after the page of five records; none for the empty polls after.
+    expect(writes).toBe(2);
+    expect(stored.get('position')).toMatchObject({ timestamp: T3 });
+  });
+
   it('catches a record committed late with an earlier timestamp inside the overlap window, once', async () => {
     const events: RecordEvent[] = [];
     const trigger = await kit.startTrigger(
