@@ -1,4 +1,4 @@
-import { ConnectorError, type LogRecord } from '@connectorkit/core';
+import type { LogRecord } from '@connectorkit/core';
 import { CANARY_SECRET, errorTexts } from '@connectorkit/testing';
 import type { Admin, SASLOptions } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,14 @@ import {
   TEST_PASSWORDS,
   TEST_USER,
 } from './test-fixtures/auth.js';
-import { createKafkaKit, deleteTopics, rawAdmin, requireBroker, uniqueName } from './test-fixtures/broker.js';
+import {
+  createKafkaKit,
+  deleteTopics,
+  failure,
+  rawAdmin,
+  requireBroker,
+  uniqueName,
+} from './test-fixtures/broker.js';
 
 const MECHANISMS: readonly SaslMechanism[] = ['plain', 'scram-sha-256', 'scram-sha-512'];
 
@@ -57,15 +64,6 @@ afterAll(async () => {
     await admin.disconnect();
   }
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
 
 interface AuthMode {
   readonly name: string;

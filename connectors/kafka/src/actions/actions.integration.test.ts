@@ -1,9 +1,9 @@
-import { ConnectorError } from '@connectorkit/core';
 import type { Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createKafkaKit,
   deleteTopics,
+  failure,
   type KafkaKit,
   rawAdmin,
   requireBroker,
@@ -33,15 +33,6 @@ afterAll(async () => {
     await admin.disconnect();
   }
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
 
 describe('produce and fetchMessages', () => {
   it('round-trips keys, headers, JSON and text values', async () => {

@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import type { KafkaConfig } from 'kafkajs';
+import { probeListener } from './broker.js';
 
 const SERVICE_SCRIPT = fileURLToPath(new URL('../../../../scripts/services/kafka', import.meta.url));
 
@@ -70,27 +71,10 @@ export function readBrokerCa(): string {
  * Fails — never skips — unless a kafkajs client with `security` (the right credentials) can
  * talk to the listener `name` at `brokers`.
  */
-export async function requireListener(
+export function requireListener(
   name: string,
   brokers: readonly string[],
   security: Pick<KafkaConfig, 'ssl' | 'sasl'>,
 ): Promise<void> {
-  const admin = new Kafka({
-    brokers: [...brokers],
-    clientId: 'connectorkit-test-probe',
-    connectionTimeout: 2_000,
-    retry: { retries: 1 },
-    logLevel: logLevel.NOTHING,
-    ...security,
-  }).admin();
-  try {
-    await admin.connect();
-    await admin.describeCluster();
-  } catch (error) {
-    throw new Error(
-      `No working Kafka ${name} listener at ${brokers.join(', ')} (${error instanceof Error ? error.message : String(error)}) — ${HOW_TO_START}.`,
-    );
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  return probeListener(`working Kafka ${name} listener`, brokers, security, HOW_TO_START);
 }

@@ -1,7 +1,14 @@
 // Helpers for the integration tests: the real broker of scripts/services/kafka.
 import { randomUUID } from 'node:crypto';
-import { type ConnectionConfig, createKit, type Kit, type LoggerOptions } from '@connectorkit/core';
-import { type Admin, Kafka, logLevel } from 'kafkajs';
+import {
+  type ConnectionConfig,
+  ConnectorError,
+  createKit,
+  type Kit,
+  type LoggerOptions,
+} from '@connectorkit/core';
+import { type Admin, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
+import { expect } from 'vitest';
 import kafka from '../index.js';
 
 /** The broker the integration tests use (`KAFKA_BROKERS`, comma-separated, to point elsewhere). */
@@ -12,24 +19,48 @@ const HOW_TO_START = 'run `scripts/services/kafka start` (from the repository ro
 /**
  * Fails — never skips — when no broker answers: a missing broker must not pass as green.
  */
-export async function requireBroker(): Promise<void> {
+export function requireBroker(): Promise<void> {
+  return probeListener('Kafka broker', BROKERS, {}, HOW_TO_START);
+}
+
+/**
+ * Fails — never skips — unless a kafkajs client with `security` can talk to the listener at
+ * `brokers`; the error names `what` and says how to start the broker.
+ */
+export async function probeListener(
+  what: string,
+  brokers: readonly string[],
+  security: Pick<KafkaConfig, 'ssl' | 'sasl'>,
+  howToStart: string,
+): Promise<void> {
   const admin = new Kafka({
-    brokers: BROKERS,
+    brokers: [...brokers],
     clientId: 'connectorkit-test-probe',
     connectionTimeout: 2_000,
     retry: { retries: 1 },
     logLevel: logLevel.NOTHING,
+    ...security,
   }).admin();
   try {
     await admin.connect();
     await admin.describeCluster();
   } catch (error) {
     throw new Error(
-      `No Kafka broker at ${BROKERS.join(', ')} (${error instanceof Error ? error.message : String(error)}) — ${HOW_TO_START}.`,
+      `No ${what} at ${brokers.join(', ')} (${error instanceof Error ? error.message : String(error)}) — ${howToStart}.`,
     );
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** What `promise` rejected with, which must be a ConnectorError. */
+export async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConnectorError);
+  return error as ConnectorError;
 }
 
 /** A name no other test run uses: topics and groups of concurrent runs never collide. */
