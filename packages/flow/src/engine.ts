@@ -111,6 +111,7 @@ interface ExecutionResult {
 }
 
 const EMPTY_INPUT = Object.freeze({});
+const NO_RUN_OPTIONS: RunFlowOptions = Object.freeze({});
 
 class Engine implements FlowEngine {
   private readonly callRetries = new WeakMap<CallPlan, RetryPolicy | null>();
@@ -120,15 +121,14 @@ class Engine implements FlowEngine {
     private readonly maxDepth: number,
   ) {}
 
-  async run(flow: Flow, input?: unknown, options: RunFlowOptions = {}): Promise<FlowRun> {
-    const result = await this.execute(flow, input, options.signal, options.event, 0, options.runId);
-    return new CompletedRun(this.kit, flow, result, options);
+  run(flow: Flow, input?: unknown, options: RunFlowOptions = NO_RUN_OPTIONS): Promise<FlowRun> {
+    return this.execute(flow, input, options.signal, options.event, 0, options.runId, options);
   }
 
-  async invoke(flow: Flow, input?: unknown, options: RunFlowOptions = {}): Promise<unknown> {
-    const result = await this.execute(flow, input, options.signal, options.event, 0, options.runId);
-    if (result.error !== undefined) throw result.error;
-    return result.output;
+  async invoke(flow: Flow, input?: unknown, options: RunFlowOptions = NO_RUN_OPTIONS): Promise<unknown> {
+    const run = await this.execute(flow, input, options.signal, options.event, 0, options.runId, options);
+    if (run.error !== undefined) throw run.error;
+    return run.output;
   }
 
   private async execute(
@@ -138,7 +138,8 @@ class Engine implements FlowEngine {
     event: unknown,
     depth: number,
     runId: string = newRunId(),
-  ): Promise<ExecutionResult> {
+    options: RunFlowOptions = NO_RUN_OPTIONS,
+  ): Promise<CompletedRun> {
     const startedAtEpochMs = Date.now();
     const startedAt = performance.now();
     const { plan } = flow;
@@ -202,7 +203,7 @@ class Engine implements FlowEngine {
         : error.code === 'CANCELLED' && callerSignal?.aborted
           ? 'cancelled'
           : 'failed';
-    return {
+    const result: ExecutionResult = {
       runId,
       status,
       output: error === undefined ? output : undefined,
@@ -213,6 +214,7 @@ class Engine implements FlowEngine {
       startedAtEpochMs,
       durationMs: performance.now() - startedAt,
     };
+    return new CompletedRun(this.kit, flow, result, options);
   }
 
   private runError(thrown: unknown, execution: Execution, timedOutAfter: number | undefined): FlowError {
@@ -615,11 +617,11 @@ class Engine implements FlowEngine {
     }
     const input = plan.input === undefined ? EMPTY_INPUT : await evaluate(plan.input, scope);
     entry.setInput(input);
-    const result = await this.execute(target, input, signal, undefined, execution.depth + 1);
-    entry.children = result.entries;
-    entry.runId = result.runId;
-    if (result.error !== undefined) throw result.error;
-    return result.output;
+    const run = await this.execute(target, input, signal, undefined, execution.depth + 1);
+    entry.children = run.result.entries;
+    entry.runId = run.runId;
+    if (run.error !== undefined) throw run.error;
+    return run.output;
   }
 
   private async return(
@@ -649,7 +651,7 @@ class CompletedRun implements FlowRun {
   constructor(
     private readonly kit: Kit,
     private readonly source: Flow,
-    private readonly result: ExecutionResult,
+    readonly result: ExecutionResult,
     private readonly options: RunFlowOptions,
   ) {
     this.runId = result.runId;
