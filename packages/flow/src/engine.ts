@@ -105,8 +105,6 @@ interface ExecutionResult {
   readonly entries: StepEntry[];
   readonly input: unknown;
   readonly startedAt: number;
-  /** Wall-clock start (epoch ms); the Date is made only when a run's `startedAt` is read. */
-  readonly startedAtEpochMs: number;
   readonly durationMs: number;
 }
 
@@ -140,7 +138,6 @@ class Engine implements FlowEngine {
     runId: string = newRunId(),
     options: RunFlowOptions = NO_RUN_OPTIONS,
   ): Promise<CompletedRun> {
-    const startedAtEpochMs = Date.now();
     const startedAt = performance.now();
     const { plan } = flow;
     const execution = new Execution(flow, runId, depth);
@@ -211,7 +208,6 @@ class Engine implements FlowEngine {
       entries,
       input: prepared,
       startedAt,
-      startedAtEpochMs,
       durationMs: performance.now() - startedAt,
     };
     return new CompletedRun(this.kit, flow, result, options);
@@ -663,7 +659,9 @@ class CompletedRun implements FlowRun {
   }
 
   get startedAt(): Date {
-    this.startDate ??= new Date(this.result.startedAtEpochMs);
+    // Worked out when first read (the wall clock now, less the time elapsed since the start on
+    // the monotonic clock): a run whose start nobody reads costs no wall-clock read.
+    this.startDate ??= new Date(Date.now() - (performance.now() - this.result.startedAt));
     return this.startDate;
   }
 
