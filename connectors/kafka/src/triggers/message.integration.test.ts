@@ -155,6 +155,39 @@ describe('kafka.message trigger', () => {
     expect(Date.parse(String(headers[DEAD_LETTER_HEADERS.failedAt]))).not.toBeNaN();
   });
 
+  it('never parks a message whose run was cancelled: it is delivered again', async () => {
+    const topic = await newTopic('cancelled-source');
+    const deadLetterTopic = await newTopic('cancelled-dlq');
+    const groupId = uniqueName('cancelled-group');
+    await produce(topic, 3, () => ({}));
+    const calls: string[] = [];
+    const running = await kit.startTrigger(
+      'kafka.message',
+      { groupId, topics: [topic], fromBeginning: true, deadLetterTopic, retryDelayMs: 20, ...FAST },
+      {
+        handler: async (event) => {
+          if (!isMessage(event)) return;
+          calls.push(String(event.value));
+          // What the flow runtime answers while it is shutting down.
+          if (event.value === '1' && calls.filter((call) => call === '1').length === 1)
+            throw new ConnectorError('CANCELLED', 'the flow runtime is stopping');
+        },
+      },
+    );
+    try {
+      await eventually(() => calls.includes('2'), 'the last message');
+      await eventually(
+        async () => (await kit.invoke('kafka.groupOffsets', { groupId, topics: [topic] })).totalLag === 0,
+        'all offsets committed',
+      );
+    } finally {
+      await running.stop();
+    }
+    expect(calls).toEqual(['0', '1', '1', '2']);
+    const { partitions } = await kit.invoke('kafka.describeTopic', { topic: deadLetterTopic });
+    expect(partitions[0]?.high).toBe('0');
+  });
+
   it('parks a value that is not JSON without calling the handler', async () => {
     const topic = await newTopic('bad-json');
     const deadLetterTopic = await newTopic('bad-json-dlq');

@@ -256,7 +256,9 @@ function createHandler({ client, config, emit, log }: Handling) {
     signal: AbortSignal,
   ): Promise<void> => {
     const topic = config.deadLetterTopic;
-    if (topic === undefined) throw error;
+    // A run cancelled (the runtime or the trigger is stopping) did not fail on the message:
+    // it stays uncommitted and is delivered again, never parked.
+    if (topic === undefined || error.code === 'CANCELLED' || signal.aborted) throw error;
     const messages = deadLetterMessages(sources, error, config.groupId);
     let delay = config.retryDelayMs;
     for (;;) {
