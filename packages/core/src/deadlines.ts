@@ -12,7 +12,7 @@ export interface Expirable {
   expire(): void;
 }
 
-/** Tick periods per duration: an entry expires at most two periods (an eighth) late. */
+/** Tick periods per duration: an entry expires at most two periods late (an eighth of the duration, unless the 1 ms floor or the 1 s cap applies). */
 const TICKS_PER_DURATION = 16;
 const MAX_TICK_MS = 1_000;
 

@@ -80,9 +80,10 @@ export interface ActionDefinition<
   readonly examples?: readonly ActionExample<Static<TInput>, Static<TOutput>>[];
   run(input: Static<TInput>, ctx: ActionContext<TClient>): Static<TOutput> | Promise<Static<TOutput>>;
   /**
-   * Turns what `run` threw (anything but a `ConnectorError`) into a `ConnectorError` with the
-   * right code — the connector's error mapping. Called only on failure, so a call that succeeds
-   * pays nothing for it; without it, core's generic mapping applies.
+   * Turns what a call of this action failed with (anything but a `ConnectorError`: what `run`
+   * threw or rejected with) into a `ConnectorError` with the right code — the connector's error
+   * mapping. Called only on failure, so a call that succeeds pays nothing for it; without it,
+   * or when it throws itself, core's generic mapping applies.
    */
   mapError?(error: unknown): ConnectorError;
 }

@@ -186,6 +186,15 @@ describe('compileValidator', () => {
       expect(validator.withDefaults('not an object')).toBe('not an object');
     });
 
+    it('never sets the prototype from a default named __proto__', () => {
+      const schema = JSON.parse(
+        '{"type":"object","properties":{"__proto__":{"type":"object","default":{"polluted":true}},"a":{"type":"number"}}}',
+      ) as object;
+      const filled = compileValidator(schema).withDefaults({ a: 1 }) as Record<string, unknown>;
+      expect(Object.getPrototypeOf(filled)).toBe(Object.prototype);
+      expect(filled.polluted).toBeUndefined();
+    });
+
     it('keeps class instances (a Redacted secret) by reference', () => {
       const secret = Redacted.make(CANARY);
       const filled = compileValidator(

@@ -7,8 +7,10 @@ const MAX_ISSUES = 20;
 
 /**
  * A validator compiled once per schema. `check` is the fast path; `issues` explains a failure
- * with every violation and its path; `withDefaults` returns a copy with the schema's defaults
- * filled in (the value passed in is never mutated).
+ * with every violation and its path; `withDefaults` fills in the schema's defaults without ever
+ * changing the value passed in: it returns that value itself when nothing is missing (or the
+ * schema has no defaults), else a copy — shallow when the defaults sit on the object's own
+ * properties, deep otherwise.
  */
 export interface Validator<T = unknown> {
   readonly schema: object;
