@@ -175,7 +175,7 @@ describe('changedRecords', { timeout: 60_000 }, () => {
     }
   });
 
-  it('stores the position once per page of records, not once per record', async () => {
+  it('stores the position once per page of records, not once per record nor once per poll', async () => {
     const stored = new Map<string, unknown>();
     let writes = 0;
     const state = {
@@ -188,7 +188,7 @@ describe('changedRecords', { timeout: 60_000 }, () => {
     const events: RecordEvent[] = [];
     const trigger = await kit.startTrigger(
       'salesforce.changedRecords',
-      { sobject: 'Account', startFrom: 'beginning', intervalMs: 100, overlapMs: 0 },
+      { sobject: 'Account', startFrom: 'beginning', intervalMs: 100, overlapMs: 0, pageSize: 2 },
       {
         handler: async (event) => {
           events.push(event);
@@ -203,8 +203,8 @@ describe('changedRecords', { timeout: 60_000 }, () => {
       await trigger.stop();
     }
     expect(events).toHaveLength(5);
-    // One write when starting, one after the page of five records; none for the empty polls after.
-    expect(writes).toBe(2);
+    // One write when starting, one after each page (2 + 2 + 1 records); none for the empty polls after.
+    expect(writes).toBe(4);
     expect(stored.get('position')).toMatchObject({ timestamp: T3 });
   });
 
