@@ -342,17 +342,13 @@ export class ConsumerPipeline {
     signal: AbortSignal,
     error: unknown,
   ): Promise<boolean> {
-    let failure = error;
-    if (this.options.fallback !== undefined) {
-      try {
-        await this.options.fallback(batch, error, signal);
-        if (work.paused) this.unpause(work);
-        return true;
-      } catch (fallbackError) {
-        failure = fallbackError;
-      }
+    try {
+      await this.fallback(batch, error, signal);
+    } catch (failure) {
+      return this.retry(work, batch, signal, failure);
     }
-    return this.retry(work, batch, signal, failure);
+    if (work.paused) this.unpause(work);
+    return true;
   }
 
   /** `handle`, then the fallback when it fails: one delivery of a batch. */
@@ -360,9 +356,14 @@ export class ConsumerPipeline {
     try {
       await this.options.handle(batch, signal);
     } catch (error) {
-      if (this.options.fallback === undefined) throw error;
-      await this.options.fallback(batch, error, signal);
+      await this.fallback(batch, error, signal);
     }
+  }
+
+  /** Hands a failure to the fallback; without one, the failure stands (deliver again). */
+  private fallback(batch: readonly SourceMessage[], error: unknown, signal: AbortSignal): Promise<void> {
+    if (this.options.fallback === undefined) return Promise.reject(error);
+    return this.options.fallback(batch, error, signal);
   }
 
   /**
