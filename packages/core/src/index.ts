@@ -69,6 +69,7 @@ export {
   type HttpRequest,
   type HttpResponse,
   type HttpResponseType,
+  httpClientFrom,
   type QueryValue,
 } from './http/http-client.js';
 export {

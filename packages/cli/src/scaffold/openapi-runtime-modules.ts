@@ -9,6 +9,7 @@ export const OAUTH2_MODULE = `import {
   type HttpClient,
   type HttpRequest,
   type HttpResponse,
+  httpClientFrom,
   isConnectorError,
   Redacted,
 } from '@connectorkit/core';
@@ -57,18 +58,7 @@ export function createOAuth2Client(config: OAuth2ClientConfig): HttpClient {
     }
   };
 
-  return {
-    baseUrl: api.baseUrl,
-    request,
-    get: async (path, options) => (await request({ ...options, method: 'GET', path })).body as never,
-    delete: async (path, options) => (await request({ ...options, method: 'DELETE', path })).body as never,
-    post: async (path, body, options) =>
-      (await request({ ...options, method: 'POST', path, body })).body as never,
-    put: async (path, body, options) =>
-      (await request({ ...options, method: 'PUT', path, body })).body as never,
-    patch: async (path, body, options) =>
-      (await request({ ...options, method: 'PATCH', path, body })).body as never,
-  };
+  return httpClientFrom(api.baseUrl, request);
 }
 
 function tokenSource(config: OAuth2ClientConfig): {

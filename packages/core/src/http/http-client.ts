@@ -201,8 +201,19 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     }
   };
 
+  return httpClientFrom(baseUrl.href, request);
+}
+
+/**
+ * An `HttpClient` around a `request` function: `get`, `post` … send through it. For a client
+ * that wraps another one (adds a token per request, say) without repeating the shortcuts.
+ */
+export function httpClientFrom(
+  baseUrl: string,
+  request: <T>(request: HttpRequest) => Promise<HttpResponse<T>>,
+): HttpClient {
   return {
-    baseUrl: baseUrl.href,
+    baseUrl,
     request,
     get: async (path, callOptions) => (await request({ ...callOptions, method: 'GET', path })).body as never,
     delete: async (path, callOptions) =>
