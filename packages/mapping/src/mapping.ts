@@ -42,7 +42,8 @@ type Selector =
 interface CompiledRule {
   readonly select: Selector;
   readonly each: Selector | undefined;
-  readonly fields: ReadonlyMap<string, CompiledRule> | undefined;
+  /** Target field name and its rule, in the mapping's order. */
+  readonly fields: readonly (readonly [string, CompiledRule])[] | undefined;
   readonly type: ConversionType | undefined;
   readonly values: ReadonlyMap<string, unknown> | undefined;
   readonly unmapped: UnmappedRule;
@@ -434,19 +435,19 @@ class MappingCompiler {
         each = this.selector(raw.each.expr, [...path, 'each', 'expr'], 'expr');
       else this.report([...path, 'each'], '`each` is a source path to an array, or `{ expr: <JSONata> }`');
     }
-    let fields: Map<string, CompiledRule> | undefined;
+    let fields: [string, CompiledRule][] | undefined;
     if (raw.fields !== undefined) {
       if (!isRecord(raw.fields))
         this.report([...path, 'fields'], '`fields` maps target field names to rules');
       else {
-        fields = new Map();
+        fields = [];
         // A section's `missing` is the default of its fields; a field's own rule is for itself.
         const missingHere = top
           ? (this.missingRule(raw.missing, [...path, 'missing']) ?? inheritedMissing)
           : inheritedMissing;
         for (const [name, fieldRaw] of Object.entries(raw.fields)) {
           const compiled = this.rule(fieldRaw, [...path, 'fields', name], missingHere);
-          if (compiled !== undefined) fields.set(name, compiled);
+          if (compiled !== undefined) fields.push([name, compiled]);
         }
       }
     }
@@ -765,7 +766,7 @@ class MappingRun {
     if (source.value === undefined || source.value === null)
       return this.missing(rule, source, target, schema);
     if (rule.fields === undefined) return this.convertValue(rule, source, target, schema);
-    const fields = [...rule.fields];
+    const fields = rule.fields;
     const object: Record<string, unknown> = {};
     const field = (index: number): Applied | Promise<Applied> => {
       const [name, fieldRule] = fields[index] as [string, CompiledRule];
