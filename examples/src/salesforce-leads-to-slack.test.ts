@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSandboxes } from '@connectorkit/sandbox';
 import { describe, expect, it } from 'vitest';
-import { exampleFolder, runCk } from './run-ck.js';
+import { exampleFolder, readmeCommands, runCk, runReadmeCommand } from './run-ck.js';
 
 // The example as the README (and `pnpm demo`) runs it: `ck run --sandbox` starts the Salesforce
 // and Slack emulators in-process, seeded from sandbox-seed.json; nothing else is needed.
@@ -25,10 +27,11 @@ describe('example salesforce-leads-to-slack', () => {
     const trace = result.stderr;
     expect(trace).toMatch(/✓ leads\s+call salesforce\.query/);
     expect(trace).toMatch(/✓ post\s+call slack\.postMessage .*\[0\]/);
+    expect(trace).toMatch(/✓ mark\s+call salesforce\.update .*\[2\]/);
     // What was posted, as the trace shows it …
     expect(trace).toContain('New lead: Ada Lovelace (Analytical Engines Ltd)');
     // … and what the flow asked of each emulator.
-    expect(trace).toMatch(/salesforce sandbox .*query/);
+    expect(trace).toMatch(/salesforce sandbox .*query, sobjects ×3/);
     expect(trace).toMatch(/slack sandbox .*chat\.postMessage ×3/);
     expect(trace).toMatch(/leads-to-slack succeeded in/);
   }, 180_000);
@@ -56,5 +59,49 @@ describe('example salesforce-leads-to-slack', () => {
     );
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ posted: 1, leads: ['Ada Lovelace'] });
+  }, 180_000);
+
+  it('posts each lead once: a second run against the same emulators posts nothing', async () => {
+    // The README's second way: the emulators in a process of their own (`ck sandbox start`, here
+    // the same startSandboxes in this process), and `ck run` without --sandbox, twice.
+    const commands = readmeCommands(join(folder, 'README.md'));
+    const sandbox = commands.find((command) => command.args[0] === 'sandbox');
+    expect(sandbox?.args).toEqual(['sandbox', 'start', 'salesforce', 'slack', '--seed', 'sandbox-seed.json']);
+    const runs = commands.filter((command) => command.line === 'npx ck run leads-to-slack');
+    expect(runs).toHaveLength(2);
+    const scratch = mkdtempSync(join(tmpdir(), 'ck-leads-to-slack-'));
+    const announce = join(scratch, 'sandbox.json');
+    try {
+      await using group = await startSandboxes(['salesforce', 'slack'], {
+        announce,
+        seeds: JSON.parse(readFileSync(join(folder, 'sandbox-seed.json'), 'utf8')) as Record<string, unknown>,
+      });
+      const env = { CONNECTORKIT_SANDBOX_FILE: announce };
+      const outputs = [];
+      for (const command of runs) {
+        const result = await runReadmeCommand(command, folder, env);
+        expect(result.code, result.stderr).toBe(0);
+        outputs.push(JSON.parse(result.stdout));
+      }
+      expect(outputs).toEqual([
+        { posted: 3, leads: ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'] },
+        { posted: 0, leads: [] },
+      ]);
+      const sales = group.get('slack')?.state.channels.find((channel) => channel.name === 'sales');
+      expect(sales?.messages.map((message) => message.text.replace(/ \(.*$/, ''))).toEqual([
+        'New lead: Ada Lovelace',
+        'New lead: Grace Hopper',
+        'New lead: Alan Turing',
+      ]);
+      const leads = [...(group.get('salesforce')?.state.records.get('Lead')?.values() ?? [])];
+      expect(leads.map((lead) => [lead.LastName, lead.Status])).toEqual([
+        ['Lovelace', 'Working - Contacted'],
+        ['Hopper', 'Working - Contacted'],
+        ['Turing', 'Working - Contacted'],
+        ['Dijkstra', 'Closed - Converted'],
+      ]);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   }, 180_000);
 });
