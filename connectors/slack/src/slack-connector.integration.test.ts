@@ -87,6 +87,18 @@ describe('messages', () => {
     expect(slack.controls.messages(direct.channel).map((message) => message.text)).toEqual(['psst']);
   });
 
+  it('passes mrkdwn: false to Slack, and leaves mrkdwn parsing on otherwise', async () => {
+    const plain = await kit.invoke('slack.postMessage', {
+      channel: 'general',
+      text: 'literal *asterisks*',
+      mrkdwn: false,
+    });
+    const formatted = await kit.invoke('slack.postMessage', { channel: 'general', text: '*bold*' });
+    const flags = new Map(slack.controls.messages('general').map((message) => [message.ts, message.mrkdwn]));
+    expect(flags.get(plain.ts)).toBe(false);
+    expect(flags.get(formatted.ts)).toBe(true);
+  });
+
   it('rejects a message without text or blocks before calling Slack', async () => {
     const error = await failure(kit.invoke('slack.postMessage', { channel: 'C1' }));
     expect(error).toMatchObject({ code: 'INVALID_INPUT', path: '$.text' });
@@ -130,10 +142,16 @@ describe('messages', () => {
     });
     expect(result.messageTs).toMatch(/^\d+\.\d{6}$/);
     expect(slack.state.ephemeralMessages).toMatchObject([{ user: id.user('alice'), text: 'only you' }]);
-    const notMember = await failure(
+    const unknown = await failure(
       kit.invoke('slack.postEphemeral', { channel: id.channel('general'), user: 'U404', text: 'x' }),
     );
-    expect(notMember.code).toBe('NOT_FOUND');
+    expect(unknown).toMatchObject({ code: 'NOT_FOUND', vendorCode: 'user_not_found' });
+    const { channel } = await kit.invoke('slack.createChannel', { name: 'bot-only' });
+    const notMember = await failure(
+      kit.invoke('slack.postEphemeral', { channel: channel.id, user: id.user('alice'), text: 'x' }),
+    );
+    expect(notMember).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'user_not_in_channel' });
+    expect(slack.state.ephemeralMessages).toHaveLength(1);
   });
 
   it('schedules a message from an ISO date or Unix seconds', async () => {
@@ -148,11 +166,21 @@ describe('messages', () => {
       postAt: Math.floor(at.getTime() / 1000),
     });
     expect(scheduled.scheduledMessageId).toMatch(/^Q/);
+    const seconds = Math.floor(Date.now() / 1000) + 7_200;
+    const fromSeconds = await kit.invoke('slack.scheduleMessage', {
+      channel: 'general',
+      postAt: seconds,
+      text: 'even later',
+    });
+    expect(fromSeconds.postAt).toBe(seconds);
     const past = await failure(
       kit.invoke('slack.scheduleMessage', { channel: 'general', postAt: 1_000, text: 'x' }),
     );
     expect(past).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'time_in_past' });
-    expect(slack.controls.runScheduled({ all: true }).map((message) => message.text)).toEqual(['later']);
+    expect(slack.controls.runScheduled({ all: true }).map((message) => message.text)).toEqual([
+      'later',
+      'even later',
+    ]);
   });
 });
 
@@ -399,15 +427,18 @@ describe("Slack's failures as ConnectorErrors", () => {
     await own.invoke('slack.getChannel', { channel: id.channel('general') });
     await own.invoke('slack.getUser', { user: id.user('bob') });
     await first;
-    const limited = slack.requests.find((request) => request.status === 429);
+    const limited = slack.requests.filter((request) => request.status === 429);
+    expect(limited.map((request) => request.route)).toEqual(['users.info']);
+    const limitedAt = limited[0]?.time ?? Number.NaN;
     const otherMethod = slack.requests.find((request) => request.route === 'conversations.info');
     const sameMethod = slack.requests.filter(
       (request) => request.route === 'users.info' && request.status === 200,
     );
+    expect(sameMethod).toHaveLength(2);
     // Slack limits per method: another method goes at once; the same method waits for Retry-After.
     const firstRetry = Math.min(...sameMethod.map((request) => request.time));
     expect(otherMethod?.time ?? Number.POSITIVE_INFINITY).toBeLessThan(firstRetry);
-    for (const request of sameMethod) expect(request.time - (limited?.time ?? 0)).toBeGreaterThanOrEqual(950);
+    for (const request of sameMethod) expect(request.time - limitedAt).toBeGreaterThanOrEqual(950);
   });
 
   it('surfaces RATE_LIMITED with retryAfterMs when Retry-After is longer than it waits — and keeps quiet meanwhile', async () => {
@@ -435,6 +466,7 @@ describe("Slack's failures as ConnectorErrors", () => {
     slack.faults.rateLimit({ retryAfterSeconds: 0, times: 1 });
     const error = await failure(impatient.invoke('slack.postMessage', { channel: 'general', text: 'x' }));
     expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 0 });
+    expect(slack.requests.map((request) => request.status)).toEqual([429]);
   });
 
   it('ends the HTTP request when the call times out or is cancelled', async () => {

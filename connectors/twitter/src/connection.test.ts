@@ -6,12 +6,25 @@ import { ConnectorError, Redacted } from '@connectorkit/core';
 import { CANARY_SECRET } from '@connectorkit/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveTarget, TWITTER_API_URL } from './connection.js';
+import type { TwitterAuth } from './twitter-client.js';
 
 const secret = (value: string): Redacted => Redacted.make(value);
 const folder = mkdtempSync(join(tmpdir(), 'ck-twitter-'));
 const noSandbox = { CONNECTORKIT_SANDBOX_FILE: join(folder, 'absent.json') };
 
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+/** The secrets an auth would send, revealed, to check which credential was picked. */
+function revealed(auth: TwitterAuth): string[] {
+  switch (auth.type) {
+    case 'app':
+      return [Redacted.reveal(auth.bearerToken)];
+    case 'oauth2User':
+      return [Redacted.reveal(auth.accessToken)];
+    case 'oauth1':
+      return [auth.appKey, auth.appSecret, auth.accessToken, auth.accessSecret].map(Redacted.reveal);
+  }
+}
 
 function configError(run: () => unknown): ConnectorError {
   try {
@@ -29,6 +42,7 @@ describe('resolveTarget', () => {
     const target = resolveTarget({ bearerToken: secret('app-token') }, noSandbox);
     expect(target.apiUrl).toBe(TWITTER_API_URL);
     expect(target.auth.type).toBe('app');
+    expect(revealed(target.auth)).toEqual(['app-token']);
   });
 
   it('prefers user context when several credentials are given, unless `auth` says otherwise', () => {
@@ -40,9 +54,15 @@ describe('resolveTarget', () => {
       accessToken: secret('access'),
       accessSecret: secret('access-secret'),
     };
-    expect(resolveTarget(config, noSandbox).auth.type).toBe('oauth2User');
-    expect(resolveTarget({ ...config, auth: 'oauth1' }, noSandbox).auth.type).toBe('oauth1');
-    expect(resolveTarget({ ...config, auth: 'app' }, noSandbox).auth.type).toBe('app');
+    const preferred = resolveTarget(config, noSandbox).auth;
+    expect(preferred.type).toBe('oauth2User');
+    expect(revealed(preferred)).toEqual(['user-token']);
+    const oauth1 = resolveTarget({ ...config, auth: 'oauth1' }, noSandbox).auth;
+    expect(oauth1.type).toBe('oauth1');
+    expect(revealed(oauth1)).toEqual(['key', 'key-secret', 'access', 'access-secret']);
+    const app = resolveTarget({ ...config, auth: 'app' }, noSandbox).auth;
+    expect(app.type).toBe('app');
+    expect(revealed(app)).toEqual(['app-token']);
   });
 
   it('names the missing credential', () => {
@@ -77,8 +97,10 @@ describe('resolveTarget', () => {
       sandbox: true,
       auth: { type: 'oauth2User' },
     });
+    expect(revealed(target.auth)).toEqual(['user']);
     const app = resolveTarget({ sandbox: true, auth: 'app' }, { CONNECTORKIT_SANDBOX_FILE: file });
     expect(app.auth.type).toBe('app');
+    expect(revealed(app.auth)).toEqual(['app']);
     const missing = configError(() => resolveTarget({ sandbox: true }, noSandbox));
     expect(missing.message).toContain('ck sandbox start twitter');
   });

@@ -122,7 +122,7 @@ describe('toTwitterError', () => {
     const mapped = toTwitterError(error, 'getTweet', false, NOW);
     expect(mapped).toBeInstanceOf(ConnectorError);
     expect(mapped.code).toBe(code);
-    if (vendorCode !== undefined) expect(mapped.vendorCode).toBe(vendorCode);
+    expect(mapped.vendorCode).toBe(vendorCode);
     expect(mapped.message).not.toContain(CANARY_SECRET);
     expect(JSON.stringify(mapped)).not.toContain(CANARY_SECRET);
     expect(JSON.stringify(mapped.cause ?? null)).not.toContain(CANARY_SECRET);

@@ -159,6 +159,7 @@ describe('search and timelines', () => {
     expect(missing.code).toBe('NOT_FOUND');
 
     const mine = twitter.controls.postTweet({ author: 'alice', text: 'original thought' });
+    twitter.controls.postTweet({ author: 'sandbox_bot', text: 'my own words' });
     await kit.invoke('twitter.retweet', { tweetId: mine.id });
     const timeline = await app.invoke('twitter.userTimeline', {
       userId: alice.user.id,
@@ -168,6 +169,12 @@ describe('search and timelines', () => {
     expect(timeline.tweets[0]?.text).toBe('original thought');
     const botTimeline = await app.invoke('twitter.userTimeline', { userId: twitter.credentials.userId });
     expect(botTimeline.tweets[0]?.text).toBe('RT @alice: original thought');
+    const botOriginals = await app.invoke('twitter.userTimeline', {
+      userId: twitter.credentials.userId,
+      exclude: ['retweets'],
+    });
+    expect(botOriginals.tweets.map((tweet) => tweet.text)).toContain('my own words');
+    expect(botOriginals.tweets.map((tweet) => tweet.text)).not.toContain('RT @alice: original thought');
 
     twitter.controls.postTweet({ author: 'bob', text: '@sandbox_bot ping' });
     const mentions = await kit.invoke('twitter.mentions', { maxResults: 5 });
@@ -184,10 +191,21 @@ describe('engagement', () => {
     expect(twitter.controls.likes('sandbox_bot', tweet.id)).toBe(true);
     expect(await kit.invoke('twitter.unlike', { tweetId: tweet.id })).toEqual({ liked: false });
     expect(twitter.controls.likes('sandbox_bot', tweet.id)).toBe(false);
+    const retweeted = (): boolean =>
+      twitter.state.tweets.some(
+        (each) =>
+          !each.deleted &&
+          each.authorId === twitter.credentials.userId &&
+          each.referencedTweets.some(
+            (reference) => reference.type === 'retweeted' && reference.id === tweet.id,
+          ),
+      );
     expect(await kit.invoke('twitter.retweet', { tweetId: tweet.id })).toEqual({ retweeted: true });
+    expect(retweeted()).toBe(true);
     expect(await kit.invoke('twitter.retweet', { tweetId: tweet.id, undo: true })).toEqual({
       retweeted: false,
     });
+    expect(retweeted()).toBe(false);
     expect(await kit.invoke('twitter.follow', { userId: userId('alice') })).toEqual({
       following: true,
       pendingFollow: false,
@@ -196,6 +214,7 @@ describe('engagement', () => {
     expect(await kit.invoke('twitter.follow', { userId: userId('alice'), undo: true })).toMatchObject({
       following: false,
     });
+    expect(twitter.controls.follows('sandbox_bot', 'alice')).toBe(false);
     const dm = await kit.invoke('twitter.sendDirectMessage', {
       participantId: userId('bob'),
       text: 'report ready',
@@ -222,6 +241,8 @@ describe('apiCall', () => {
       body: { text: 'raw post' },
     });
     expect(created.body).toMatchObject({ data: { text: 'raw post' } });
+    const createdId = (created.body as { data: { id: string } }).data.id;
+    expect(twitter.controls.tweet(createdId)?.authorId).toBe(twitter.credentials.userId);
     const unknown = await failure(kit.invoke('twitter.apiCall', { method: 'GET', path: 'no/such/endpoint' }));
     expect(unknown.code).toBe('NOT_FOUND');
   });
@@ -229,11 +250,15 @@ describe('apiCall', () => {
 
 describe('rate limits and failures', () => {
   it('waits for a window that resets soon, and re-sends the call', async () => {
-    twitter.controls.spendRateLimit('GET /2/users/by/username/:username', { resetInSeconds: 1 });
-    const user = await app.invoke('twitter.getUserByUsername', { username: 'bob' });
+    const route = 'GET /2/users/by/username/:username';
+    twitter.controls.spendRateLimit(route, { resetInSeconds: 1 });
+    const resetMs = (twitter.state.windows[`${route} app`]?.reset ?? Number.NaN) * 1000;
+    // No retry by the kit: the wait and the re-send are the connector's own.
+    const user = await app.invoke('twitter.getUserByUsername', { username: 'bob' }, { retry: false });
     expect(user.user.username).toBe('bob');
-    const limited = twitter.requests.filter((request) => request.status === 429);
-    expect(limited.length).toBeGreaterThanOrEqual(1);
+    const calls = twitter.requests.filter((request) => request.route === route);
+    expect(calls.map((request) => request.status)).toEqual([429, 200]);
+    expect(calls[1]?.time).toBeGreaterThanOrEqual(resetMs);
   }, 30_000);
 
   it('fails with RATE_LIMITED and retryAfterMs when the reset is further away than the connection waits', async () => {

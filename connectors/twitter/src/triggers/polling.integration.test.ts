@@ -1,4 +1,4 @@
-import { type ConnectionConfig, createKit, type TriggerState } from '@connectorkit/core';
+import { type ConnectionConfig, createKit, type LogRecord, type TriggerState } from '@connectorkit/core';
 import { type EmulatorFor, type Sandbox, startSandbox } from '@connectorkit/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { twitterConnector } from '../twitter-connector.js';
@@ -8,6 +8,8 @@ import type { PollPosition } from './poll-tweets.js';
 
 let twitter: Sandbox<EmulatorFor<'twitter'>>;
 let kit: ReturnType<typeof createKitFor>;
+/** Warnings the kit logged during the current test. */
+const warnings: LogRecord[] = [];
 
 function createKitFor(sandbox: Sandbox<EmulatorFor<'twitter'>>) {
   return createKit({
@@ -19,7 +21,7 @@ function createKitFor(sandbox: Sandbox<EmulatorFor<'twitter'>>) {
         userAccessToken: sandbox.credentials.userAccessToken,
       } as ConnectionConfig,
     },
-    logger: { level: 'silent' },
+    logger: { level: 'warn', sink: (record) => void warnings.push(record) },
   });
 }
 
@@ -59,7 +61,10 @@ afterAll(async () => {
   await twitter.close();
 });
 
-beforeEach(() => twitter.reset());
+beforeEach(() => {
+  twitter.reset();
+  warnings.length = 0;
+});
 
 describe('search trigger', () => {
   it('delivers each new matching tweet once, oldest first, across polls — none before the start', async () => {
@@ -183,6 +188,7 @@ describe('search trigger', () => {
 
 describe('mentions trigger', () => {
   it('waits for a spent rate-limit window to reset instead of failing', async () => {
+    const route = 'GET /2/users/:id/mentions';
     const events: TweetEvent[] = [];
     const running = await kit.startTrigger(
       'twitter.mentions',
@@ -190,15 +196,23 @@ describe('mentions trigger', () => {
       { connection: 'x', handler: async (event) => void events.push(event as TweetEvent) },
     );
     try {
-      twitter.controls.spendRateLimit('GET /2/users/:id/mentions', { resetInSeconds: 2 });
+      twitter.controls.spendRateLimit(route, { resetInSeconds: 2 });
+      const window = twitter.state.windows[`${route} user:${twitter.credentials.userId}`];
+      const resetMs = (window?.reset ?? Number.NaN) * 1000;
       const mention = twitter.controls.postTweet({ author: 'carol', text: '@sandbox_bot are you there?' });
       await eventually(() => events.length >= 1);
       expect(events.map((event) => event.tweet.id)).toEqual([mention.id]);
-      expect(
-        twitter.requests.some(
-          (request) => request.route === 'GET /2/users/:id/mentions' && request.status === 429,
-        ),
-      ).toBe(true);
+
+      // One 429 for the spent window, then nothing until it reset: no re-poll every intervalMs.
+      const calls = twitter.requests.filter((request) => request.route === route);
+      expect(calls.filter((request) => request.status === 429)).toHaveLength(1);
+      const next = calls[calls.findIndex((request) => request.status === 429) + 1];
+      expect(next?.status).toBe(200);
+      expect(next?.time).toBeGreaterThanOrEqual(resetMs);
+      expect(warnings.map((record) => record.message)).toEqual([
+        'rate-limit window spent; waiting for its reset',
+      ]);
+      expect(warnings.some((record) => record.message.startsWith('polling failed'))).toBe(false);
     } finally {
       await running.stop();
     }

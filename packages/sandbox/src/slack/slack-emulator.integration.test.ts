@@ -95,6 +95,14 @@ describe('messages', () => {
     ).toEqual(['hello again']);
   });
 
+  it('records whether a post asked for mrkdwn parsing, true unless it said false', async () => {
+    const plain = await web.chat.postMessage({ channel: 'general', text: '*not bold*', mrkdwn: false });
+    const formatted = await web.chat.postMessage({ channel: 'general', text: '*bold*', mrkdwn: true });
+    const unsaid = await web.chat.postMessage({ channel: 'general', text: '*bold by default*' });
+    const flags = new Map(slack.controls.messages('general').map((message) => [message.ts, message.mrkdwn]));
+    expect([plain.ts, formatted.ts, unsaid.ts].map((ts) => flags.get(ts ?? ''))).toEqual([false, true, true]);
+  });
+
   it("speaks Slack's errors: channel_not_found, not_in_channel, no_text, message_not_found, cant_update_message", async () => {
     expect((await platformError(web.chat.postMessage({ channel: 'C404', text: 'x' }))).data.error).toBe(
       'channel_not_found',

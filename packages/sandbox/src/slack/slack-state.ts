@@ -46,6 +46,8 @@ export interface SlackMessage {
   appId: string | undefined;
   text: string;
   blocks: unknown[] | undefined;
+  /** Whether Slack parses `text` as mrkdwn (chat.postMessage `mrkdwn`, true unless the post said false). */
+  mrkdwn: boolean;
   /** Set on thread replies (the parent's ts) and on parents that have replies (their own ts). */
   threadTs: string | undefined;
   /** A reply also shown in the channel. */
@@ -401,6 +403,7 @@ function seededMessage(user: string, text: string, ts: string): SlackMessage {
     appId: undefined,
     text,
     blocks: undefined,
+    mrkdwn: true,
     threadTs: undefined,
     replyBroadcast: false,
     subtype: undefined,

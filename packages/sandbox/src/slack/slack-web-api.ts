@@ -97,8 +97,10 @@ function text(params: Readonly<Record<string, unknown>>, name: string): string |
   return undefined;
 }
 
-function flag(params: Readonly<Record<string, unknown>>, name: string): boolean {
+/** A boolean argument; `fallback` when it is absent or empty (Slack's documented default). */
+function flag(params: Readonly<Record<string, unknown>>, name: string, fallback = false): boolean {
   const value = params[name];
+  if (value === undefined || value === null || value === '') return fallback;
   return value === true || value === 'true' || value === '1' || value === 1;
 }
 
@@ -278,6 +280,7 @@ export function appendMessage(
   content: {
     text: string;
     blocks?: unknown[] | undefined;
+    mrkdwn?: boolean;
     threadTs?: string | undefined;
     replyBroadcast?: boolean;
     files?: string[];
@@ -300,6 +303,7 @@ export function appendMessage(
     appId: author.isBot && author.id === state.app.botUserId ? state.app.id : undefined,
     text: content.text,
     blocks: content.blocks,
+    mrkdwn: content.mrkdwn ?? true,
     threadTs,
     replyBroadcast: content.replyBroadcast === true && threadTs !== undefined,
     subtype: undefined,
@@ -392,6 +396,7 @@ const METHODS: Readonly<Record<string, MethodHandler>> = {
       call.actor,
       {
         ...content,
+        mrkdwn: flag(call.params, 'mrkdwn', true),
         threadTs: text(call.params, 'thread_ts'),
         replyBroadcast: flag(call.params, 'reply_broadcast'),
       },

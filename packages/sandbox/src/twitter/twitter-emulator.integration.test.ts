@@ -131,6 +131,47 @@ describe('Twitter/X emulator', () => {
     expect(limited.rateLimit?.reset).toBeGreaterThan(Date.now() / 1000);
   });
 
+  it('counts a window down to 0, then answers 429 with its headers until it resets', async () => {
+    const route = 'GET /2/users/by/username/:username';
+    twitter.reset({ rateLimits: { [route]: 3 }, rateLimitWindowSeconds: 2 });
+    const app = v2(twitter.credentials.bearerToken);
+    const windows = [];
+    for (let call = 0; call < 3; call += 1) {
+      const answer = await app.get('users/by/username/alice', undefined, { fullResponse: true });
+      windows.push(answer.rateLimit);
+    }
+    const reset = windows[0]?.reset ?? 0;
+    expect(windows).toEqual([
+      { limit: 3, remaining: 2, reset },
+      { limit: 3, remaining: 1, reset },
+      { limit: 3, remaining: 0, reset },
+    ]);
+
+    const limited = await apiError(app.userByUsername('alice'));
+    expect(limited.code).toBe(429);
+    expect(limited.headers).toMatchObject({
+      'x-rate-limit-limit': '3',
+      'x-rate-limit-remaining': '0',
+      'x-rate-limit-reset': String(reset),
+    });
+    expect(limited.data).toMatchObject({ title: 'Too Many Requests', status: 429 });
+    // Windows are per credential and per endpoint.
+    const user = v2(twitter.credentials.userAccessToken);
+    const own = await user.get('users/by/username/alice', undefined, { fullResponse: true });
+    expect(own.rateLimit).toMatchObject({ limit: 3, remaining: 2 });
+    expect(
+      (await app.get(`users/${twitter.credentials.userId}`, undefined, { fullResponse: true })).rateLimit,
+    ).toMatchObject({ remaining: 299 });
+
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, reset * 1000 - Date.now()) + 50));
+    const fresh = await app.get('users/by/username/alice', undefined, { fullResponse: true });
+    expect(fresh.rateLimit).toMatchObject({ limit: 3, remaining: 2 });
+    expect(fresh.rateLimit?.reset).toBeGreaterThan(reset);
+    expect(
+      twitter.requests.filter((request) => request.route === route).map((request) => request.status),
+    ).toEqual([200, 200, 200, 429, 200, 200]);
+  });
+
   it('likes, retweets, follows and sends direct messages as the authenticated user', async () => {
     const client = v2(twitter.credentials.userAccessToken);
     const me = twitter.credentials.userId;
