@@ -22,6 +22,12 @@ export const MAPPING_ERROR_REASONS = {
   XML_TOO_MANY_ELEMENTS: 'INVALID_INPUT',
   /** The XML root element is not the one the definition describes. */
   XML_WRONG_ROOT: 'INVALID_INPUT',
+  /**
+   * The XML breaks its XSD in a way its value cannot hold: an element or attribute the XSD does
+   * not declare at its place or declares in another namespace, or an element repeated where the
+   * XSD allows one (see `violations`).
+   */
+  XML_INVALID: 'INVALID_INPUT',
   /** A mapping ran and found violations (see `violations`). */
   MAPPING_FAILED: 'INVALID_INPUT',
 } as const satisfies Record<string, ErrorCode>;
@@ -39,7 +45,13 @@ export type ViolationKind =
   /** A JSONata expression failed. */
   | 'expression'
   /** The mapped value breaks the target schema. */
-  | 'schema';
+  | 'schema'
+  /**
+   * The XML message itself breaks its XSD where its value cannot hold it (an undeclared element
+   * or attribute, one in another namespace than declared, a repeated single element). Nothing
+   * was mapped, so `targetPath` is `$`.
+   */
+  | 'structure';
 
 /** One problem found while mapping a message, with where it came from and where it went. */
 export interface Violation {

@@ -7,8 +7,10 @@ import { jsonPath } from './errors.js';
 export interface XmlAnnotation {
   /** The element or attribute name, when it differs from the property name. */
   readonly name?: string;
-  /** The namespace URI of the element (absent: no namespace). */
+  /** The namespace URI of the element or attribute (absent: no namespace). */
   readonly namespace?: string;
+  /** The prefix to write for `namespace` (taken from the XSD's declarations). */
+  readonly prefix?: string;
   /** The property is an XML attribute. */
   readonly attribute?: boolean;
   /** The element may be empty with `xsi:nil="true"`; its value is then `null`. */

@@ -50,6 +50,7 @@ export async function loadMessageDefinition(
   if (kind === 'xsd') {
     return xsdToDefinition(text, {
       source: display,
+      file,
       ...(options.element === undefined ? {} : { element: options.element }),
     });
   }

@@ -4,7 +4,7 @@ import { MappingError } from './errors.js';
 import { compileSchema } from './json-schema.js';
 import { loadMessageDefinition } from './load-definition.js';
 import { compileMapping, convert, loadMapping, type Mapping, unwrap } from './mapping.js';
-import { defineMessage } from './message-definition.js';
+import { defineMessage, type MessageDefinition } from './message-definition.js';
 import { caught, fixturePath, readFixture } from './test-support.js';
 import { parseXml } from './xml.js';
 
@@ -118,6 +118,29 @@ describe('XML import', () => {
     expect(result.violations.filter((violation) => violation.targetPath === '$.customer')).toHaveLength(1);
   });
 
+  it('refuses an element from another namespace instead of taking its value', async () => {
+    const xml = (await readFixture('order.xml')).replace(
+      '<ord:Email>inkoop@hoekstra.example</ord:Email>',
+      '<ord:Email>inkoop@hoekstra.example</ord:Email><e:Email xmlns:e="urn:evil">evil@attacker.example</e:Email>',
+    );
+    const result = await order.import(xml);
+    if (result.ok) throw new Error(`expected a violation, got ${JSON.stringify(result.value)}`);
+    expect(result.error).toMatchObject({
+      reason: 'XML_INVALID',
+      code: 'INVALID_INPUT',
+      path: '$.Customer.Email',
+    });
+    expect(result.violations).toEqual([
+      {
+        kind: 'structure',
+        sourcePath: '$.Customer.Email',
+        targetPath: '$',
+        message:
+          "<Email> in namespace 'urn:evil' is not allowed here: the XSD expects <Email> in namespace 'urn:example:orders:1'",
+      },
+    ]);
+  });
+
   it('refuses hostile XML as a failed result with a typed error', async () => {
     const result = await order.import(
       '<!DOCTYPE Order [<!ENTITY x SYSTEM "file:///etc/passwd">]><Order>&x;</Order>',
@@ -222,10 +245,194 @@ describe('JSON import and export', () => {
     expect(JSON.parse(exported.text)).toEqual(JSON.parse(text));
   });
 
+  it('reports an export whose result breaks the message definition, with paths and messages', async () => {
+    const shop = await loadMapping(fixturePath('shop-order.mapping.yaml'));
+    const result = await shop.export({
+      id: 'PO-30008',
+      orderedAt: '2026-04-02T10:00:00Z',
+      currency: 'USD',
+      customer: { name: 'Ada Lovelace', email: 'ada-at-example' },
+      delivery: { kind: 'pickup', pickupCode: 'AMS-04' },
+      lines: [{ lineNumber: 1.5, sku: 'BRK-001', quantity: 2, unitPrice: 4.5, status: 'open' }],
+    });
+    if (result.ok) throw new Error(`expected violations, got ${result.text}`);
+    expect(result.violations).toEqual([
+      {
+        kind: 'conversion',
+        sourcePath: '$.lines[0].lineNumber',
+        targetPath: '$.items[0].pos',
+        message: '1.5 is not an integer',
+      },
+      {
+        kind: 'schema',
+        sourcePath: '$.customer.email',
+        targetPath: '$.buyer.email',
+        message: 'must match format "email"',
+      },
+      {
+        // The sample always has an address; the pickup branch of the export gives none.
+        kind: 'schema',
+        sourcePath: '$.delivery ⟶ kind = "address" ? { "line1": street, "city": city, "country": country }',
+        targetPath: '$.shipping.address',
+        message: 'is required',
+      },
+    ]);
+    expect(result.error).toMatchObject({
+      reason: 'MAPPING_FAILED',
+      code: 'INVALID_INPUT',
+      path: '$.items[0].pos',
+    });
+    expect(result.error.message).toBe(
+      'shop-order (export): $.items[0].pos 1.5 is not an integer (from $.lines[0].lineNumber) (and 2 more violations)',
+    );
+    expect(result.error.issues).toContainEqual({
+      path: '$.buyer.email',
+      message: 'must match format "email" (from $.customer.email)',
+    });
+  });
+
   it('reports JSON that does not parse', async () => {
     const shop = await loadMapping(fixturePath('shop-order.mapping.yaml'));
     const result = await shop.import('{ "orderId": ');
     expect(result.ok === false && result.error.reason).toBe('MAPPING_FAILED');
+  });
+});
+
+describe('an XSD-described invoice with two namespaces (xs:import)', () => {
+  let invoice: Mapping;
+  beforeAll(async () => {
+    invoice = await loadMapping(fixturePath('invoice.mapping.yaml'));
+  });
+
+  const expectedInvoice = {
+    number: 'INV-2026-0042',
+    status: 'final',
+    issuedOn: '2026-03-31',
+    dueOn: '2026-04-30',
+    currency: 'EUR',
+    note: 'Payment within 30 days & quote the invoice number',
+    seller: {
+      name: 'Hoekstra & Zonen B.V.',
+      vatId: 'NL001234567B01',
+      street: 'Keizersgracht 12',
+      city: 'Amsterdam',
+      postalCode: '1015 CJ',
+      country: 'NL',
+    },
+    buyer: { name: 'Brouwer Techniek', street: 'Oudegracht 200', city: 'Utrecht', country: 'NL' },
+    lines: [
+      {
+        lineNumber: 1,
+        description: 'Brake pads, front axle',
+        quantity: 12,
+        unit: 'piece',
+        unitPrice: 4.5,
+        amount: 54,
+      },
+      { lineNumber: 2, description: 'Grease', quantity: 2.5, unit: 'kilogram', unitPrice: 8, amount: 20 },
+    ],
+    totals: { net: 74, tax: 15.54, payable: 89.54 },
+  };
+
+  it('maps the invoice XML to a valid SalesInvoice entity', async () => {
+    expect(invoice.message?.root).toMatchObject({ name: 'Invoice', namespace: 'urn:example:invoice:2' });
+    expect(await invoice.import(await readFixture('invoice.xml'))).toEqual({
+      ok: true,
+      value: expectedInvoice,
+    });
+  });
+
+  it('entity → XML → entity: both namespaces, attributes and the XSD element order', async () => {
+    const exported = await invoice.export(expectedInvoice);
+    if (!exported.ok) throw exported.error;
+    const definition = invoice.message as MessageDefinition;
+    expect(exported.text.split('\n').slice(0, 9)).toEqual([
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<Invoice xmlns="urn:example:invoice:2" xmlns:cac="urn:example:invoice:common:2" status="final">',
+      '  <ID>INV-2026-0042</ID>',
+      '  <IssueDate>2026-03-31</IssueDate>',
+      '  <DueDate>2026-04-30</DueDate>',
+      '  <DocumentCurrencyCode>EUR</DocumentCurrencyCode>',
+      '  <Note>Payment within 30 days &amp; quote the invoice number</Note>',
+      '  <cac:AccountingSupplierParty>',
+      '    <cac:Name>Hoekstra &amp; Zonen B.V.</cac:Name>',
+    ]);
+    // A global attribute of the imported schema is written in its namespace, a local one unprefixed.
+    expect(exported.text).toContain('<cac:VatId cac:schemeID="VAT">NL001234567B01</cac:VatId>');
+    expect(exported.text).toContain('<cac:Quantity unitCode="KGM">2.5</cac:Quantity>');
+    const tags = [...exported.text.matchAll(/<([\w:]+)[\s>]/g)].map((match) => match[1]);
+    expect(tags.filter((tag) => tag?.startsWith('cac:') && !tag.includes('Party')).slice(0, 6)).toEqual([
+      'cac:Name',
+      'cac:VatId',
+      'cac:Address',
+      'cac:Street',
+      'cac:City',
+      'cac:PostalCode',
+    ]);
+    expect(tags.filter((tag) => ['cac:InvoiceLine', 'cac:LegalMonetaryTotal'].includes(tag ?? ''))).toEqual([
+      'cac:InvoiceLine',
+      'cac:InvoiceLine',
+      'cac:LegalMonetaryTotal',
+    ]);
+    expect(tags.slice(-4)).toEqual([
+      'cac:LegalMonetaryTotal',
+      'cac:LineTotal',
+      'cac:TaxAmount',
+      'cac:PayableAmount',
+    ]);
+    const reparsed = parseXml(exported.text, { definition });
+    expect(compileSchema(definition.schema)(reparsed.value)).toEqual([]);
+    // The same message as the sample (amounts are numbers once read: 4.50 and 4.5 are one value).
+    expect(reparsed.value).toEqual(parseXml(await readFixture('invoice.xml'), { definition }).value);
+    expect(await invoice.import(exported.text)).toEqual({ ok: true, value: expectedInvoice });
+  });
+
+  it('refuses hostile namespaces on the invoice: a foreign element, a wrong namespace, an unqualified attribute, a repeat', async () => {
+    const xml = (await readFixture('invoice.xml'))
+      .replace(
+        '<cac:Name>Hoekstra &amp; Zonen B.V.</cac:Name>',
+        '<cac:Name>Hoekstra &amp; Zonen B.V.</cac:Name><e:Name xmlns:e="urn:evil">Evil Corp</e:Name>',
+      )
+      .replace('<cac:VatId cac:schemeID="VAT">', '<cac:VatId schemeID="VAT">')
+      .replace('<cac:Name>Brouwer Techniek</cac:Name>', '<Name>Brouwer Techniek</Name>')
+      .replace('<DueDate>2026-04-30</DueDate>', '<DueDate>2026-04-30</DueDate><DueDate>2099-01-01</DueDate>');
+    const result = await invoice.import(xml);
+    if (result.ok) throw new Error(`expected violations, got ${JSON.stringify(result.value)}`);
+    expect(result.error).toMatchObject({ reason: 'XML_INVALID', code: 'INVALID_INPUT' });
+    expect(
+      result.violations.map(({ kind, sourcePath, targetPath, message }) => [
+        kind,
+        sourcePath,
+        targetPath,
+        message,
+      ]),
+    ).toEqual([
+      [
+        'structure',
+        '$.DueDate',
+        '$',
+        "<DueDate> in namespace 'urn:example:invoice:2' appears more than once; the XSD allows one here",
+      ],
+      [
+        'structure',
+        '$.AccountingSupplierParty.Name',
+        '$',
+        "<Name> in namespace 'urn:evil' is not allowed here: the XSD expects <Name> in namespace 'urn:example:invoice:common:2'",
+      ],
+      [
+        'structure',
+        '$.AccountingSupplierParty.VatId["@schemeID"]',
+        '$',
+        "attribute 'schemeID' (no namespace) is not allowed here: the XSD declares the attribute 'schemeID' in namespace 'urn:example:invoice:common:2'",
+      ],
+      [
+        'structure',
+        '$.AccountingCustomerParty.Name',
+        '$',
+        "<Name> in namespace 'urn:example:invoice:2' is not allowed here: the XSD expects <Name> in namespace 'urn:example:invoice:common:2'",
+      ],
+    ]);
+    expect(result.error.message).not.toContain('Evil Corp');
   });
 });
 

@@ -194,19 +194,167 @@ describe('serializeXml', () => {
 });
 
 describe('parseXml namespaces', () => {
-  it('drops prefixes, namespace declarations and xsi attributes, and reads xsi:nil as null', () => {
+  it('drops namespace declarations and xsi attributes, reads xsi:nil as null, keeps other namespaces apart', () => {
     const document = parseXml(
       `<a:r xmlns:a="urn:a" xmlns:i="http://www.w3.org/2001/XMLSchema-instance" i:schemaLocation="urn:a a.xsd" a:q="1" b="2">
          <a:x i:nil="true"/><a:y i:type="a:Special">text</a:y><z xmlns="urn:z" xmlns:i="urn:not-xsi" i:nil="true">3</z>
        </a:r>`,
     );
     expect(document.value).toEqual({
-      '@q': '1',
+      '@{urn:a}q': '1',
       '@b': '2',
       x: null,
       y: 'text',
-      z: { '@nil': 'true', '#text': '3' },
+      '{urn:z}z': { '@{urn:not-xsi}nil': 'true', '#text': '3' },
     });
+  });
+
+  it('never lets an element overwrite another with the same local name', () => {
+    // The audit's case: before, this gave {"x":"2"}.
+    expect(parseXml('<r xmlns:a="urn:a"><a:x>1</a:x><x>2</x><a:x>3</a:x></r>').value).toEqual({
+      x: '2',
+      '{urn:a}x': ['1', '3'],
+    });
+    // The root's namespace gives plain names; no namespace under a namespaced root is `{}name`.
+    expect(
+      parseXml('<r xmlns="urn:r" xmlns:o="urn:o"><x>1</x><o:x>2</o:x><x xmlns="">3</x><x>4</x></r>').value,
+    ).toEqual({ x: ['1', '4'], '{urn:o}x': '2', '{}x': '3' });
+  });
+
+  it('keeps attributes with the same local name from different namespaces apart', () => {
+    expect(parseXml('<r xmlns:a="urn:a" xmlns:b="urn:b" a:k="1" k="2" b:k="3"/>').value).toEqual({
+      '@{urn:a}k': '1',
+      '@k': '2',
+      '@{urn:b}k': '3',
+    });
+  });
+
+  it('refuses undeclared prefixes and attributes repeated under two prefixes of one namespace', async () => {
+    const prefix = await refusal('<r><a:x>1</a:x></r>');
+    expect(prefix.reason).toBe('XML_MALFORMED');
+    expect(prefix.message).toBe("the namespace prefix 'a' of element 'a:x' is not declared");
+    const attribute = await refusal('<r xmlns:a="urn:a" a:k="1"><x b:k="2"/></r>');
+    expect(attribute.message).toBe("the namespace prefix 'b' of attribute 'b:k' is not declared");
+    const twice = await refusal('<r xmlns:a="urn:a" xmlns:b="urn:a" a:k="1" b:k="2"/>');
+    expect(twice.message).toBe("<r> has the attribute 'k' in namespace 'urn:a' twice");
+  });
+});
+
+describe('parseXml against an XSD: namespaces and repeats', () => {
+  const ORDERS = 'urn:example:orders:1';
+
+  async function violations(edit: (xml: string) => string): Promise<MappingError> {
+    const error = await caught(async () =>
+      parseXml(edit(await readFixture('order.xml')), { definition: order }),
+    );
+    expect(error).toBeInstanceOf(MappingError);
+    expect(error).toMatchObject({ reason: 'XML_INVALID', code: 'INVALID_INPUT' });
+    return error as MappingError;
+  }
+
+  it('refuses an element from another namespace with a declared local name', async () => {
+    const error = await violations((xml) =>
+      xml.replace(
+        '<ord:Email>inkoop@hoekstra.example</ord:Email>',
+        '<ord:Email>inkoop@hoekstra.example</ord:Email><e:Email xmlns:e="urn:evil">evil@attacker.example</e:Email>',
+      ),
+    );
+    expect(error.violations).toEqual([
+      {
+        kind: 'structure',
+        sourcePath: '$.Customer.Email',
+        targetPath: '$',
+        message: `<Email> in namespace 'urn:evil' is not allowed here: the XSD expects <Email> in namespace '${ORDERS}'`,
+      },
+    ]);
+    expect(error.message).toBe(
+      `the XML message breaks ${order.source}: $.Customer.Email <Email> in namespace 'urn:evil' is not allowed here: the XSD expects <Email> in namespace '${ORDERS}'`,
+    );
+    expect(error.message).not.toContain('attacker');
+  });
+
+  it('refuses an element in no namespace where the XSD qualifies it, even before the right one', async () => {
+    const error = await violations((xml) => xml.replace('<ord:Name>', '<Name>Impostor</Name><ord:Name>'));
+    expect(error.violations).toEqual([
+      {
+        kind: 'structure',
+        sourcePath: '$.Customer.Name',
+        targetPath: '$',
+        message: `<Name> (no namespace) is not allowed here: the XSD expects <Name> in namespace '${ORDERS}'`,
+      },
+    ]);
+  });
+
+  it('refuses a repeated element where the XSD allows one, and places foreign array items', async () => {
+    const error = await violations((xml) =>
+      xml
+        .replace(
+          '<ord:Email>inkoop@hoekstra.example</ord:Email>',
+          '<ord:Email>a@x.example</ord:Email><ord:Email>b@x.example</ord:Email>',
+        )
+        .replace(
+          '<ord:Line number="2" status="S">',
+          '<e:Line xmlns:e="urn:evil" number="9"/><ord:Line number="2" status="S">',
+        ),
+    );
+    expect(error.violations).toEqual([
+      {
+        kind: 'structure',
+        sourcePath: '$.Customer.Email',
+        targetPath: '$',
+        message: `<Email> in namespace '${ORDERS}' appears more than once; the XSD allows one here`,
+      },
+      {
+        kind: 'structure',
+        sourcePath: '$.Line[1]',
+        targetPath: '$',
+        message: `<Line> in namespace 'urn:evil' is not allowed here: the XSD expects <Line> in namespace '${ORDERS}'`,
+      },
+    ]);
+  });
+
+  it('refuses undeclared elements and attributes, and attributes in a namespace the XSD does not give them', async () => {
+    const error = await violations((xml) =>
+      xml
+        .replace('id="PO-10042"', 'id="PO-10042" ord:id="PO-99999"')
+        .replace('<ord:Customer vatId="NL001234567B01">', '<ord:Customer vatId="NL001234567B01" rank="gold">')
+        .replace('</ord:ShipTo>', '<ord:Phone>+31 20 555 0100</ord:Phone></ord:ShipTo>'),
+    );
+    expect(error.violations.map(({ sourcePath, message }) => [sourcePath, message])).toEqual([
+      [
+        '$["@id"]',
+        `attribute 'id' in namespace '${ORDERS}' is not allowed here: the XSD declares the attribute 'id' (no namespace)`,
+      ],
+      ['$.Customer["@rank"]', "attribute 'rank' (no namespace) is not declared here by the XSD"],
+      ['$.ShipTo.Phone', `<Phone> in namespace '${ORDERS}' is not declared here by the XSD`],
+    ]);
+  });
+
+  it('expects local elements of an unqualified schema in no namespace', async () => {
+    const definition = xsdToDefinition(
+      `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:invoice">
+         <xs:element name="Invoice"><xs:complexType><xs:sequence>
+           <xs:element name="Number" type="xs:string"/>
+         </xs:sequence></xs:complexType></xs:element>
+       </xs:schema>`,
+    );
+    expect(
+      parseXml('<i:Invoice xmlns:i="urn:invoice"><Number>1</Number></i:Invoice>', { definition }).value,
+    ).toEqual({
+      Number: '1',
+    });
+    const error = await caught(() =>
+      parseXml('<Invoice xmlns="urn:invoice"><Number>1</Number></Invoice>', { definition }),
+    );
+    expect((error as MappingError).violations).toEqual([
+      {
+        kind: 'structure',
+        sourcePath: '$.Number',
+        targetPath: '$',
+        message:
+          "<Number> in namespace 'urn:invoice' is not allowed here: the XSD expects <Number> (no namespace)",
+      },
+    ]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { jsonPath, MappingError } from './errors.js';
+import { jsonPath, MappingError, type Violation } from './errors.js';
 import { type JsonSchema, resolveSchema, schemaTypes } from './json-schema.js';
-import type { MessageDefinition } from './message-definition.js';
+import type { MessageDefinition, XmlRoot } from './message-definition.js';
 
 /** Bounds on XML input; a message beyond one is refused before it is parsed. */
 export interface XmlLimits {
@@ -76,17 +76,16 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): XmlDocume
       );
     }
   }
-  const root = scanElements(text, markup, limits);
+  scanElements(markup, text, limits);
   const validation = XMLValidator.validate(text);
   if (validation !== true) {
     const { line, col, msg } = validation.err;
     throw new MappingError('XML_MALFORMED', `the XML message is not well-formed at ${line}:${col}: ${msg}`);
   }
   const parser = new XMLParser({
+    preserveOrder: true,
     ignoreAttributes: false,
-    attributeNamePrefix: '@',
-    textNodeName: '#text',
-    removeNSPrefix: false,
+    attributeNamePrefix: '',
     parseTagValue: false,
     parseAttributeValue: false,
     ignoreDeclaration: true,
@@ -96,31 +95,50 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): XmlDocume
     htmlEntities: true,
     trimValues: true,
   });
-  const parsed = parser.parse(text) as Record<string, unknown>;
-  const content = parsed[root.name];
-  let value: unknown = normaliseNames(content === undefined ? '' : content, new Map());
+  const nodes = parser.parse(text) as OrderedNode[];
+  const rootNode = nodes.find((node) => tagOf(node) !== undefined);
+  if (rootNode === undefined) throw new MappingError('XML_MALFORMED', 'the XML message has no root element');
+  const root = readElement(rootNode, new Map([['xml', XML_NAMESPACE]]));
   const definition = options.definition;
   if (definition?.root !== undefined) {
     const expected = definition.root;
-    if (localName(root.name) !== expected.name || root.namespace !== expected.namespace) {
+    if (root.name !== expected.name || root.namespace !== expected.namespace) {
       throw new MappingError(
         'XML_WRONG_ROOT',
-        `the XML root element is ${describeElement(localName(root.name), root.namespace)}, expected ${describeElement(expected.name, expected.namespace)} (${definition.source})`,
+        `the XML root element is ${describeElement(root.name, root.namespace)}, expected ${describeElement(expected.name, expected.namespace)} (${definition.source})`,
         { path: '$' },
       );
     }
   }
-  if (definition !== undefined) value = shapeValue(value, definition.schema, definition.schema);
-  return { root: { name: localName(root.name), namespace: root.namespace }, value };
+  let value: unknown;
+  if (definition === undefined) value = plainValue(root, root.namespace);
+  else {
+    const reader = new SchemaReader(definition.schema);
+    value = reader.value(root, definition.schema, []);
+    if (reader.violations.length > 0) {
+      const [first] = reader.violations as [Violation];
+      const more =
+        reader.violations.length > 1
+          ? ` (and ${reader.violations.length - 1} more violation${reader.violations.length > 2 ? 's' : ''})`
+          : '';
+      throw new MappingError(
+        'XML_INVALID',
+        `the XML message breaks ${definition.source}: ${first.sourcePath} ${first.message}${more}`,
+        { path: first.sourcePath, violations: reader.violations },
+      );
+    }
+  }
+  return { root: { name: root.name, namespace: root.namespace }, value };
 }
 
 function describeElement(name: string, namespace: string | undefined): string {
   return namespace === undefined ? `<${name}> (no namespace)` : `<${name}> in namespace '${namespace}'`;
 }
 
-function localName(name: string): string {
-  const colon = name.indexOf(':');
-  return colon === -1 ? name : name.slice(colon + 1);
+function describeAttribute(name: string, namespace: string | undefined): string {
+  return namespace === undefined
+    ? `attribute '${name}' (no namespace)`
+    : `attribute '${name}' in namespace '${namespace}'`;
 }
 
 function lineColumn(text: string, index: number): string {
@@ -129,15 +147,10 @@ function lineColumn(text: string, index: number): string {
   return `${line}:${index - before.lastIndexOf('\n')}`;
 }
 
-/** Counts elements and depth without building a tree; returns the root start tag. */
-function scanElements(
-  text: string,
-  markup: string,
-  limits: Required<XmlLimits>,
-): { name: string; namespace: string | undefined } {
+/** Counts elements and depth without building a tree. */
+function scanElements(markup: string, text: string, limits: Required<XmlLimits>): void {
   let depth = 0;
   let elements = 0;
-  let root: { name: string; namespace: string | undefined } | undefined;
   for (const tag of markup.matchAll(START_OR_END_TAG)) {
     if (tag[1] === '/') {
       depth--;
@@ -150,8 +163,6 @@ function scanElements(
         `the XML message has more than ${limits.maxElements} elements`,
       );
     }
-    const name = tag[2] ?? '';
-    if (root === undefined) root = { name, namespace: namespaceOf(name, tag[3] ?? '') };
     if (tag[4] === '/') continue;
     depth++;
     if (depth > limits.maxDepth) {
@@ -161,87 +172,243 @@ function scanElements(
       );
     }
   }
-  if (root === undefined) throw new MappingError('XML_MALFORMED', 'the XML message has no root element');
-  return root;
-}
-
-function namespaceOf(name: string, attributes: string): string | undefined {
-  const colon = name.indexOf(':');
-  const prefix = colon === -1 ? undefined : name.slice(0, colon);
-  for (const match of attributes.matchAll(/\s+xmlns(?::([^\s=]+))?\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) {
-    if (match[1] === prefix) return match[2] ?? match[3] ?? '';
-  }
-  return undefined;
+  if (elements === 0) throw new MappingError('XML_MALFORMED', 'the XML message has no root element');
 }
 
 const XSI_NAMESPACE = 'http://www.w3.org/2001/XMLSchema-instance';
+const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
+
+/** A node of fast-xml-parser's ordered output: `{ tag: children, ':@': attributes }` or `{ '#text': text }`. */
+type OrderedNode = Record<string, unknown>;
+
+/** An element with its name and its attributes' names resolved against the namespace declarations in scope. */
+interface XmlElement {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  /** Attributes other than namespace declarations. */
+  readonly attributes: readonly XmlAttribute[];
+  readonly children: readonly XmlElement[];
+  /** The element's own text (its text nodes joined), `''` when it has none. */
+  readonly text: string;
+}
+
+interface XmlAttribute {
+  readonly name: string;
+  readonly namespace: string | undefined;
+  readonly value: string;
+}
+
+function tagOf(node: OrderedNode): string | undefined {
+  return Object.keys(node).find((key) => key !== ':@' && key !== '#text');
+}
+
+function readElement(node: OrderedNode, scope: ReadonlyMap<string, string>): XmlElement {
+  const tag = tagOf(node) ?? '';
+  const declared = (node[':@'] ?? {}) as Record<string, string>;
+  let inner = scope;
+  for (const [key, uri] of Object.entries(declared)) {
+    if (key !== 'xmlns' && !key.startsWith('xmlns:')) continue;
+    if (inner === scope) inner = new Map(scope);
+    const prefix = key === 'xmlns' ? '' : key.slice(6);
+    // `xmlns=""` undeclares the default namespace.
+    if (uri === '' && prefix === '') (inner as Map<string, string>).delete('');
+    else (inner as Map<string, string>).set(prefix, uri);
+  }
+  const element = resolveName(tag, inner, true);
+  const attributes: XmlAttribute[] = [];
+  const seen = new Set<string>();
+  for (const [key, value] of Object.entries(declared)) {
+    if (key === 'xmlns' || key.startsWith('xmlns:')) continue;
+    const attribute = resolveName(key, inner, false);
+    const expanded = `{${attribute.namespace ?? ''}}${attribute.name}`;
+    if (seen.has(expanded)) {
+      throw new MappingError(
+        'XML_MALFORMED',
+        `<${tag}> has the ${describeAttribute(attribute.name, attribute.namespace)} twice`,
+      );
+    }
+    seen.add(expanded);
+    attributes.push({ ...attribute, value: String(value) });
+  }
+  const children: XmlElement[] = [];
+  let text = '';
+  for (const child of (node[tag] ?? []) as OrderedNode[]) {
+    if (tagOf(child) === undefined) text += String(child['#text'] ?? '');
+    else children.push(readElement(child, inner));
+  }
+  return { ...element, attributes, children, text };
+}
+
+/** Splits `prefix:local` and finds the prefix's namespace; an unprefixed attribute is in no namespace. */
+function resolveName(
+  qualifiedName: string,
+  scope: ReadonlyMap<string, string>,
+  isElement: boolean,
+): { name: string; namespace: string | undefined } {
+  const colon = qualifiedName.indexOf(':');
+  if (colon === -1) return { name: qualifiedName, namespace: isElement ? scope.get('') : undefined };
+  const prefix = qualifiedName.slice(0, colon);
+  const namespace = scope.get(prefix);
+  if (namespace === undefined) {
+    throw new MappingError(
+      'XML_MALFORMED',
+      `the namespace prefix '${prefix}' of ${isElement ? 'element' : 'attribute'} '${qualifiedName}' is not declared`,
+    );
+  }
+  return { name: qualifiedName.slice(colon + 1), namespace };
+}
+
+function isNil(element: XmlElement): boolean {
+  return element.attributes.some(
+    (attribute) =>
+      attribute.namespace === XSI_NAMESPACE &&
+      attribute.name === 'nil' &&
+      (attribute.value === 'true' || attribute.value === '1'),
+  );
+}
 
 /**
- * Drops namespace prefixes from element and attribute names, drops `xmlns` declarations and
- * XML Schema instance attributes (`xsi:schemaLocation`, `xsi:type`), and turns an element
- * with `xsi:nil="true"` into `null`.
+ * The value of an element read without a definition. Elements in the root element's namespace
+ * are keyed by local name, others as `{namespace}name` (`{}name` for no namespace); attributes
+ * in no namespace as `@name`, others as `@{namespace}name`. A repeated key becomes an array.
  */
-function normaliseNames(value: unknown, scope: ReadonlyMap<string, string>): unknown {
-  if (Array.isArray(value)) return value.map((item) => normaliseNames(item, scope));
-  if (value === null || typeof value !== 'object') return value;
-  const entries = Object.entries(value as Record<string, unknown>);
-  let inner = scope;
-  for (const [key, declared] of entries) {
-    if (key === '@xmlns' || key.startsWith('@xmlns:')) {
-      if (inner === scope) inner = new Map(scope);
-      (inner as Map<string, string>).set(key === '@xmlns' ? '' : key.slice(7), String(declared));
-    }
-  }
+function plainValue(element: XmlElement, home: string | undefined): unknown {
+  if (isNil(element)) return null;
   const result: Record<string, unknown> = {};
-  for (const [key, item] of entries) {
-    if (key === '@xmlns' || key.startsWith('@xmlns:')) continue;
-    const attribute = key.startsWith('@');
-    const name = attribute ? key.slice(1) : key;
-    const colon = name.indexOf(':');
-    if (attribute && colon !== -1 && inner.get(name.slice(0, colon)) === XSI_NAMESPACE) {
-      if (name.slice(colon + 1) === 'nil' && (item === 'true' || item === '1')) return null;
-      continue;
-    }
-    const local = colon === -1 || key === '#text' ? key : `${attribute ? '@' : ''}${name.slice(colon + 1)}`;
-    result[local] = normaliseNames(item, inner);
+  for (const attribute of element.attributes) {
+    if (attribute.namespace === XSI_NAMESPACE) continue;
+    const name =
+      attribute.namespace === undefined ? attribute.name : `{${attribute.namespace}}${attribute.name}`;
+    result[`@${name}`] = attribute.value;
   }
-  // An element whose only attributes were declarations is its text, as without them.
+  for (const child of element.children) {
+    const key = child.namespace === home ? child.name : `{${child.namespace ?? ''}}${child.name}`;
+    const value = plainValue(child, home);
+    const earlier = result[key];
+    if (earlier === undefined && !(key in result)) result[key] = value;
+    else if (Array.isArray(earlier)) earlier.push(value);
+    else result[key] = [earlier, value];
+  }
   const keys = Object.keys(result);
-  if (keys.length === 0) return '';
-  if (keys.length === 1 && keys[0] === '#text') return result['#text'];
+  if (keys.length === 0) return element.text;
+  if (element.text !== '') result['#text'] = element.text;
   return result;
 }
 
-/** Puts a parsed element into the shape its schema describes. */
-function shapeValue(value: unknown, schemaOrRef: JsonSchema | undefined, root: JsonSchema): unknown {
-  const schema = resolveSchema(schemaOrRef, root);
-  if (schema === undefined || value === undefined) return value;
-  const types = schemaTypes(schema);
-  if (types.includes('array')) {
-    const items = Array.isArray(value) ? value : [value];
-    return items.map((item) => shapeValue(item, schema.items, root));
+/**
+ * Reads elements as their schema describes them: arrays where more than one element is
+ * allowed, numbers and booleans where the schema says so. Every element or attribute that
+ * is not declared at its place, or is in another namespace than the declared one, and every
+ * element repeated where one is allowed, is a violation: never silently dropped or overwritten.
+ */
+class SchemaReader {
+  readonly violations: Violation[] = [];
+
+  constructor(private readonly rootSchema: JsonSchema) {}
+
+  value(element: XmlElement, schemaOrRef: JsonSchema | undefined, path: Path): unknown {
+    if (isNil(element)) return null;
+    const schema = resolveSchema(schemaOrRef, this.rootSchema);
+    // No schema, or `xs:anyType`: any content, read as it is.
+    if (schema === undefined || Object.keys(schema).length === 0)
+      return plainValue(element, element.namespace);
+    if (schemaTypes(schema).includes('object') || schema.properties !== undefined)
+      return this.object(element, schema, path);
+    for (const attribute of element.attributes) {
+      if (attribute.namespace !== XSI_NAMESPACE)
+        this.report(
+          [...path, `@${attribute.name}`],
+          `${describeAttribute(attribute.name, attribute.namespace)} is not declared here by the XSD`,
+        );
+    }
+    for (const child of element.children)
+      this.report(
+        [...path, child.name],
+        `${describeElement(child.name, child.namespace)} is not declared here by the XSD (the element has simple content)`,
+      );
+    return scalarValue(element.text, schema);
   }
-  if (types.includes('object') || schema.properties !== undefined) {
-    let object: Record<string, unknown>;
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) object = { ...value };
-    else if (value === '') object = {};
-    else if (schema.properties?.['#text'] !== undefined) object = { '#text': value };
-    else return value;
-    for (const [key, property] of Object.entries(schema.properties ?? {})) {
-      if (key in object) object[key] = shapeValue(object[key], property, root);
+
+  private object(element: XmlElement, schema: JsonSchema, path: Path): Record<string, unknown> {
+    const properties = schema.properties ?? {};
+    const object: Record<string, unknown> = {};
+    for (const attribute of element.attributes) {
+      if (attribute.namespace === XSI_NAMESPACE) continue;
+      const key = `@${attribute.name}`;
+      const property = properties[key];
+      const described = describeAttribute(attribute.name, attribute.namespace);
+      if (property === undefined) {
+        this.report([...path, key], `${described} is not declared here by the XSD`);
+        continue;
+      }
+      const expected = property.xml?.namespace;
+      if (attribute.namespace !== expected) {
+        this.report(
+          [...path, key],
+          `${described} is not allowed here: the XSD declares the ${describeAttribute(attribute.name, expected)}`,
+        );
+        continue;
+      }
+      object[key] = scalarValue(attribute.value, resolveSchema(property, this.rootSchema));
+    }
+    for (const child of element.children) {
+      const key = child.name;
+      const property = key === '#text' ? undefined : properties[key];
+      const described = describeElement(key, child.namespace);
+      if (property === undefined || property.xml?.attribute === true) {
+        this.report([...path, key], `${described} is not declared here by the XSD`);
+        continue;
+      }
+      const resolved = resolveSchema(property, this.rootSchema);
+      const repeatable = schemaTypes(resolved).includes('array');
+      const elementSchema = repeatable ? resolved?.items : property;
+      const list = object[key];
+      const place: Path = repeatable ? [...path, key, Array.isArray(list) ? list.length : 0] : [...path, key];
+      const expected = elementSchema?.xml?.namespace;
+      if (child.namespace !== expected) {
+        this.report(
+          place,
+          `${described} is not allowed here: the XSD expects ${describeElement(key, expected)}`,
+        );
+        continue;
+      }
+      if (!repeatable) {
+        if (key in object) this.report(place, `${described} appears more than once; the XSD allows one here`);
+        else object[key] = this.value(child, elementSchema, place);
+      } else if (Array.isArray(list)) list.push(this.value(child, elementSchema, place));
+      else object[key] = [this.value(child, elementSchema, place)];
+    }
+    if (element.text !== '') {
+      const textSchema = properties['#text'];
+      if (textSchema === undefined)
+        this.report(
+          [...path, '#text'],
+          'is text the XSD does not allow here (the element has element-only content)',
+        );
+      else object['#text'] = scalarValue(element.text, resolveSchema(textSchema, this.rootSchema));
     }
     return object;
   }
-  if (typeof value !== 'string') return value;
+
+  private report(path: Path, message: string): void {
+    this.violations.push({ kind: 'structure', sourcePath: jsonPath(path), targetPath: '$', message });
+  }
+}
+
+type Path = readonly (string | number)[];
+
+/** Text as the schema's type: a number or boolean where it says so, else the text. */
+function scalarValue(text: string, schema: JsonSchema | undefined): unknown {
+  const types = schemaTypes(schema);
   if (types.includes('integer') || types.includes('number')) {
-    const number = Number(value);
-    return value.trim() !== '' && Number.isFinite(number) ? number : value;
+    const number = Number(text);
+    if (text.trim() !== '' && Number.isFinite(number)) return number;
   }
   if (types.includes('boolean')) {
-    if (value === 'true' || value === '1') return true;
-    if (value === 'false' || value === '0') return false;
+    if (text === 'true' || text === '1') return true;
+    if (text === 'false' || text === '0') return false;
   }
-  return value;
+  return text;
 }
 
 export interface SerializeXmlOptions {
@@ -273,18 +440,78 @@ export function serializeXml(
     );
   }
   const indent = options.indent ?? '  ';
-  const prefix = root.namespace === undefined || root.qualified === true ? undefined : (root.prefix ?? 'ns');
-  const writer = new XmlWriter(definition.schema, indent, root.namespace, prefix);
-  const rootAttributes =
-    root.namespace === undefined
-      ? ''
-      : prefix === undefined
-        ? ` xmlns="${escapeAttribute(root.namespace)}"`
-        : ` xmlns:${prefix}="${escapeAttribute(root.namespace)}"`;
-  const name = prefix === undefined ? root.name : `${prefix}:${root.name}`;
-  let body = writer.element(name, value, definition.schema, 0, [], rootAttributes);
+  const plan = namespacePlan(definition.schema, root);
+  const writer = new XmlWriter(definition.schema, indent, plan);
+  let declarations =
+    plan.defaultNamespace === undefined ? '' : ` xmlns="${escapeAttribute(plan.defaultNamespace)}"`;
+  for (const [namespace, prefix] of plan.prefixes)
+    declarations += ` xmlns:${prefix}="${escapeAttribute(namespace)}"`;
+  let body = writer.element(
+    writer.elementName(root.name, root.namespace),
+    value,
+    definition.schema,
+    0,
+    [],
+    declarations,
+  );
   if (writer.wroteNil) body = body.replace(/^(\s*<[^\s/>]+)/, `$1 xmlns:xsi="${XSI_NAMESPACE}"`);
   return `${options.declaration === false ? '' : `<?xml version="1.0" encoding="UTF-8"?>${indent === '' ? '' : '\n'}`}${body}`;
+}
+
+/** How a definition's namespaces are written: at most one default namespace, a prefix for each other one. */
+interface NamespacePlan {
+  /** Declared as `xmlns="…"`: the root's namespace, when no element of the definition is in no namespace. */
+  readonly defaultNamespace: string | undefined;
+  /** Namespace URI → prefix, declared on the root element (attributes in a namespace always need one). */
+  readonly prefixes: ReadonlyMap<string, string>;
+}
+
+const plans = new WeakMap<JsonSchema, NamespacePlan>();
+
+function namespacePlan(schema: JsonSchema, root: XmlRoot): NamespacePlan {
+  const known = plans.get(schema);
+  if (known !== undefined) return known;
+  const elementNamespaces = new Set<string | undefined>([root.namespace]);
+  const attributeNamespaces = new Set<string>();
+  const suggested = new Map<string, string>();
+  if (root.namespace !== undefined && root.prefix !== undefined) suggested.set(root.namespace, root.prefix);
+  const visited = new Set<JsonSchema>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object' || visited.has(node as JsonSchema)) return;
+    visited.add(node as JsonSchema);
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+      return;
+    }
+    const current = node as JsonSchema;
+    for (const [key, property] of Object.entries(current.properties ?? {})) {
+      if (key === '#text') continue;
+      const annotation = property.items?.xml ?? property.xml;
+      const namespace = annotation?.namespace;
+      if (namespace !== undefined && annotation?.prefix !== undefined && !suggested.has(namespace))
+        suggested.set(namespace, annotation.prefix);
+      if (key.startsWith('@') || property.xml?.attribute === true) {
+        if (namespace !== undefined) attributeNamespaces.add(namespace);
+      } else elementNamespaces.add(namespace);
+    }
+    for (const [key, inner] of Object.entries(current)) if (key !== 'xml') visit(inner);
+  };
+  visit(schema);
+  const defaultNamespace =
+    root.namespace !== undefined && !elementNamespaces.has(undefined) ? root.namespace : undefined;
+  const prefixes = new Map<string, string>();
+  const taken = new Set(['xml', 'xmlns', 'xsi']);
+  for (const namespace of [...elementNamespaces, ...attributeNamespaces]) {
+    if (namespace === undefined || prefixes.has(namespace)) continue;
+    if (namespace === defaultNamespace && !attributeNamespaces.has(namespace)) continue;
+    let prefix = suggested.get(namespace);
+    for (let number = 1; prefix === undefined || taken.has(prefix); number++) prefix = `ns${number}`;
+    taken.add(prefix);
+    prefixes.set(namespace, prefix);
+  }
+  const plan = { defaultNamespace, prefixes };
+  plans.set(schema, plan);
+  return plan;
 }
 
 class XmlWriter {
@@ -294,8 +521,7 @@ class XmlWriter {
   constructor(
     private readonly rootSchema: JsonSchema,
     private readonly indent: string,
-    private readonly namespace: string | undefined,
-    private readonly prefix: string | undefined,
+    private readonly plan: NamespacePlan,
   ) {}
 
   element(
@@ -338,23 +564,27 @@ class XmlWriter {
       for (const [key, propertySchema] of Object.entries(properties)) {
         const property = object[key];
         if (property === undefined) continue;
+        const resolved = resolveSchema(propertySchema, this.rootSchema);
+        const annotation = propertySchema.xml ?? resolved?.items?.xml;
         if (property === null) {
-          if (propertySchema.xml?.nillable === true) {
+          if (annotation?.nillable === true) {
             this.wroteNil = true;
             const pad = this.indent.repeat(level + 1);
             children.push(
-              `${pad}<${this.qualify(propertySchema.xml?.name ?? key, propertySchema)} xsi:nil="true"/>`,
+              `${pad}<${this.elementName(annotation.name ?? key, annotation.namespace)} xsi:nil="true"/>`,
             );
           }
           continue;
         }
         if (key === '#text') text = escapeText(scalarText(property, [...path, key]));
-        else if (key.startsWith('@') || propertySchema.xml?.attribute === true) {
-          const attributeName = propertySchema.xml?.name ?? key.replace(/^@/, '');
+        else if (key.startsWith('@') || annotation?.attribute === true) {
+          const local = annotation?.name ?? key.replace(/^@/, '');
+          const namespace = annotation?.namespace;
+          const attributeName =
+            namespace === undefined ? local : `${this.plan.prefixes.get(namespace)}:${local}`;
           attributes += ` ${attributeName}="${escapeAttribute(scalarText(property, [...path, key]))}"`;
         } else {
-          const elementName = this.qualify(propertySchema.xml?.name ?? key, propertySchema);
-          const resolved = resolveSchema(propertySchema, this.rootSchema);
+          const elementName = this.elementName(annotation?.name ?? key, annotation?.namespace);
           if (Array.isArray(property)) {
             property.forEach((item, index) => {
               children.push(
@@ -380,10 +610,10 @@ class XmlWriter {
     return `${pad}<${name}${extraAttributes}>${escapeText(scalarText(value, path))}</${name}>`;
   }
 
-  private qualify(name: string, schema: JsonSchema): string {
-    const namespace = schema.xml?.namespace ?? resolveSchema(schema, this.rootSchema)?.items?.xml?.namespace;
-    if (namespace === undefined || namespace !== this.namespace || this.prefix === undefined) return name;
-    return `${this.prefix}:${name}`;
+  /** An element name as written: unprefixed in no namespace or the default one, else with its prefix. */
+  elementName(name: string, namespace: string | undefined): string {
+    if (namespace === undefined || namespace === this.plan.defaultNamespace) return name;
+    return `${this.plan.prefixes.get(namespace)}:${name}`;
   }
 }
 

@@ -17,15 +17,11 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-/** Validates files against the XSD with the JDK's schema validator (a real XSD implementation). */
-async function validateWithJdk(files: string[]): Promise<string[]> {
-  const { stdout } = await run(
-    'java',
-    [fixturePath('ValidateXsd.java'), fixturePath('order.xsd'), ...files],
-    {
-      timeout: 120_000,
-    },
-  );
+/** Validates files against an XSD with the JDK's schema validator (a real XSD implementation). */
+async function validateWithJdk(schema: string, files: string[]): Promise<string[]> {
+  const { stdout } = await run('java', [fixturePath('ValidateXsd.java'), fixturePath(schema), ...files], {
+    timeout: 120_000,
+  });
   return stdout.trim().split('\n');
 }
 
@@ -52,10 +48,36 @@ describe('exported XML against the XSD (JDK validator)', () => {
         .replace('<PickupPoint>AMS-04</PickupPoint>', '')
         .replace('</Order>', '<PickupPoint>AMS-04</PickupPoint></Order>'),
     );
-    const lines = await validateWithJdk([...files, broken]);
+    const lines = await validateWithJdk('order.xsd', [...files, broken]);
     expect(lines).toHaveLength(3);
     expect(lines[0]).toBe(`VALID ${files[0]}`);
     expect(lines[1]).toBe(`VALID ${files[1]}`);
     expect(lines[2]).toMatch(/^INVALID /);
+  });
+
+  it('XML → entity → XML validates against invoice.xsd and the schema it imports; wrong namespaces do not', {
+    timeout: 180_000,
+  }, async () => {
+    const mapping = await loadMapping(fixturePath('invoice.mapping.yaml'));
+    const result = await mapping.import(await readFixture('invoice.xml'));
+    if (!result.ok) throw result.error;
+    const exported = await mapping.export(result.value);
+    if (!exported.ok) throw exported.error;
+    const file = join(folder, 'exported-invoice.xml');
+    await writeFile(file, exported.text);
+    // The common components written in the invoice's own namespace: the XSD validator must refuse it.
+    const wrongNamespace = join(folder, 'wrong-namespace-invoice.xml');
+    await writeFile(
+      wrongNamespace,
+      exported.text.replaceAll('<cac:Name>', '<Name>').replaceAll('</cac:Name>', '</Name>'),
+    );
+    // The global attribute written unqualified: refused too.
+    const unqualified = join(folder, 'unqualified-attribute-invoice.xml');
+    await writeFile(unqualified, exported.text.replace('cac:schemeID=', 'schemeID='));
+    const lines = await validateWithJdk('invoice.xsd', [file, wrongNamespace, unqualified]);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe(`VALID ${file}`);
+    expect(lines[1]).toMatch(/^INVALID .*"urn:example:invoice:2":Name/);
+    expect(lines[2]).toMatch(/^INVALID .*schemeID/);
   });
 });

@@ -1,4 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MappingError } from './errors.js';
 import { compileSchema, type JsonSchema } from './json-schema.js';
 import { loadMessageDefinition } from './load-definition.js';
@@ -192,7 +195,8 @@ describe('xsdToDefinition constructs', () => {
       anyOf: [{ type: 'integer' }, { type: 'string', enum: ['large'] }],
     });
     const value = parseXml(
-      '<Deal xmlns="urn:t"><Buyer><Name>Ada</Name><Budget currency="USD">12.5</Budget></Buyer><Size>large</Size></Deal>',
+      // No elementFormDefault: the local elements are in no namespace, only the root is in urn:t.
+      '<t:Deal xmlns:t="urn:t"><Buyer><Name>Ada</Name><Budget currency="USD">12.5</Budget></Buyer><Size>large</Size></t:Deal>',
       { definition },
     ).value;
     expect(value).toEqual({
@@ -253,6 +257,159 @@ describe('nillable elements', () => {
     });
     expect(serializeXml(value, definition, { indent: '', declaration: false })).toBe(
       '<Payment xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><PaidAt xsi:nil="true"/><Amount>5</Amount></Payment>',
+    );
+  });
+});
+
+describe('xs:import', () => {
+  const INVOICE = 'urn:example:invoice:2';
+  const COMMON = 'urn:example:invoice:common:2';
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'mapping-import-'));
+    await mkdir(join(folder, 'common'));
+    await writeFile(
+      join(folder, 'common', 'party.xsd'),
+      `<xs:schema ${XS} xmlns:p="urn:party" targetNamespace="urn:party" elementFormDefault="qualified">
+         <xs:element name="Party" type="p:PartyType"/>
+         <xs:complexType name="PartyType"><xs:sequence><xs:element name="Name" type="xs:string"/></xs:sequence></xs:complexType>
+       </xs:schema>`,
+    );
+  });
+  afterAll(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  /** Writes a schema importing `location` as `namespace`; its definition, or what converting it threw. */
+  async function importing(namespace: string, location: string): Promise<unknown> {
+    const file = join(folder, 'main.xsd');
+    const text = `<xs:schema ${XS} xmlns:p="urn:party" targetNamespace="urn:main">
+        <xs:import namespace="${namespace}" schemaLocation="${location}"/>
+        <xs:element name="Deal"><xs:complexType><xs:sequence><xs:element ref="p:Party"/></xs:sequence></xs:complexType></xs:element>
+      </xs:schema>`;
+    await writeFile(file, text);
+    try {
+      return xsdToDefinition(text, { source: 'main.xsd', file });
+    } catch (error) {
+      return error;
+    }
+  }
+
+  it('reads the imported schema next to the importing one, each element in its own namespace', async () => {
+    const invoice = await loadMessageDefinition(fixturePath('invoice.xsd'));
+    expect(invoice.root).toEqual({ name: 'Invoice', namespace: INVOICE, prefix: 'inv', qualified: true });
+    const invoiceType = invoice.schema.$defs?.InvoiceType as JsonSchema;
+    expect(Object.keys(invoiceType.properties ?? {})).toEqual([
+      'ID',
+      'IssueDate',
+      'DueDate',
+      'DocumentCurrencyCode',
+      'Note',
+      'AccountingSupplierParty',
+      'AccountingCustomerParty',
+      'InvoiceLine',
+      'LegalMonetaryTotal',
+      '@status',
+    ]);
+    expect(invoiceType.properties?.ID?.xml).toEqual({ namespace: INVOICE, prefix: 'inv' });
+    // A type of the imported schema used from the importing one.
+    expect(invoiceType.properties?.DocumentCurrencyCode).toMatchObject({ enum: ['EUR', 'USD', 'GBP'] });
+    expect(invoiceType.properties?.AccountingSupplierParty).toEqual({
+      $ref: '#/$defs/PartyType',
+      xml: { namespace: COMMON, prefix: 'cac' },
+    });
+    expect(invoiceType.properties?.InvoiceLine).toMatchObject({
+      type: 'array',
+      minItems: 1,
+      items: { $ref: '#/$defs/InvoiceLineType', xml: { namespace: COMMON } },
+    });
+    // Local elements of the imported schema follow its elementFormDefault.
+    expect(invoice.schema.$defs?.PartyType?.properties?.Name?.xml).toEqual({
+      namespace: COMMON,
+      prefix: 'cac',
+    });
+    // A global attribute is qualified; a local one is not.
+    expect(invoice.schema.$defs?.IdentifierType?.properties?.['@schemeID']).toEqual({
+      type: 'string',
+      xml: { attribute: true, name: 'schemeID', namespace: COMMON, prefix: 'cac' },
+    });
+    expect(invoice.schema.$defs?.AmountType?.properties?.['@currencyID']?.xml).toEqual({
+      attribute: true,
+      name: 'currencyID',
+    });
+    const validate = compileSchema(invoice.schema);
+    expect(validate(parseXml(await readFixture('invoice.xml'), { definition: invoice }).value)).toEqual([]);
+  });
+
+  it('resolves schemaLocation relative to the importing file, in a sub-folder too', async () => {
+    const definition = await importing('urn:party', 'common/party.xsd');
+    expect(definition).toMatchObject({ root: { name: 'Deal', namespace: 'urn:main' } });
+    expect((definition as MessageDefinition).schema.properties?.Party?.xml).toEqual({
+      namespace: 'urn:party',
+      prefix: 'p',
+    });
+  });
+
+  it('refuses a missing file, a namespace mismatch, URLs and absolute paths', async () => {
+    const missing = await importing('urn:party', 'common/nowhere.xsd');
+    expect(missing).toMatchObject({ reason: 'DEFINITION_INVALID', code: 'INVALID_CONFIG' });
+    expect((missing as Error).message).toBe(
+      'main.xsd: <xs:import namespace="urn:party" schemaLocation="common/nowhere.xsd">: cannot read the imported schema (ENOENT)',
+    );
+    const mismatch = await importing('urn:parties', 'common/party.xsd');
+    expect(mismatch).toMatchObject({ reason: 'DEFINITION_INVALID' });
+    expect((mismatch as Error).message).toBe(
+      "main.xsd: <xs:import namespace=\"urn:parties\" schemaLocation=\"common/party.xsd\">: the imported schema's targetNamespace is 'urn:party', not the imported namespace 'urn:parties'",
+    );
+    for (const location of [
+      'https://schemas.example/party.xsd',
+      'file:///etc/party.xsd',
+      join(folder, 'common', 'party.xsd'),
+    ]) {
+      const remote = await importing('urn:party', location);
+      expect(remote).toMatchObject({ reason: 'DEFINITION_INVALID' });
+      expect((remote as Error).message).toContain(
+        'schemaLocation must be a path relative to the importing schema (imports are never fetched from the network)',
+      );
+    }
+  });
+
+  it('refuses an import without schemaLocation, or when the schema has no file', async () => {
+    const noLocation = await caught(() =>
+      xsdToDefinition(`<xs:schema ${XS}><xs:import namespace="urn:party"/></xs:schema>`, {
+        source: 'a.xsd',
+        file: join(folder, 'a.xsd'),
+      }),
+    );
+    expect((noLocation as Error).message).toBe(
+      'a.xsd: <xs:import namespace="urn:party"> has no schemaLocation; imports are read only from files next to the schema',
+    );
+    const noFile = await caught(() =>
+      xsdToDefinition(
+        `<xs:schema ${XS}><xs:import namespace="urn:party" schemaLocation="party.xsd"/></xs:schema>`,
+      ),
+    );
+    expect(noFile).toMatchObject({ reason: 'DEFINITION_INVALID' });
+    expect((noFile as Error).message).toContain("needs the schema's file to resolve schemaLocation");
+  });
+
+  it('refuses one local name from two namespaces in one type', async () => {
+    await writeFile(
+      join(folder, 'other.xsd'),
+      `<xs:schema ${XS} targetNamespace="urn:other" elementFormDefault="qualified"><xs:element name="Name" type="xs:string"/></xs:schema>`,
+    );
+    const text = `<xs:schema ${XS} xmlns:o="urn:other" targetNamespace="urn:main" elementFormDefault="qualified">
+        <xs:import namespace="urn:other" schemaLocation="other.xsd"/>
+        <xs:element name="Deal"><xs:complexType><xs:sequence>
+          <xs:element name="Name" type="xs:string"/><xs:element ref="o:Name"/>
+        </xs:sequence></xs:complexType></xs:element>
+      </xs:schema>`;
+    const error = await caught(() =>
+      xsdToDefinition(text, { source: 'main.xsd', file: join(folder, 'main.xsd') }),
+    );
+    expect(error).toMatchObject({ reason: 'DEFINITION_UNSUPPORTED' });
+    expect((error as Error).message).toContain(
+      "'Name' declared in two namespaces ('urn:main' and 'urn:other') in one type",
     );
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { MappingError } from './errors.js';
 import type { JsonSchema } from './json-schema.js';
@@ -58,6 +60,11 @@ export interface XsdOptions {
   readonly element?: string;
   /** Shown in messages; default `(XSD text)`. */
   readonly source?: string;
+  /**
+   * The XSD's file. `xs:import` reads its `schemaLocation` relative to this file, from the local
+   * file system only; without it an `xs:import` is refused.
+   */
+  readonly file?: string;
 }
 
 /**
@@ -66,22 +73,26 @@ export interface XsdOptions {
  * and `maxOccurs` (arrays with `minItems`/`maxItems`), named and anonymous complex and
  * simple types (named complex types as `$defs`), simple content, complex content
  * extension, groups and attribute groups, and restrictions (enumeration, pattern, length,
- * minLength, maxLength, min/max inclusive/exclusive). `xs:include`/`xs:import`, `xs:any`
- * and substitution groups are refused with `DEFINITION_UNSUPPORTED`.
+ * minLength, maxLength, min/max inclusive/exclusive), and `xs:import` of other namespaces'
+ * schemas from files next to this one (`options.file`). `xs:include`, `xs:any` and
+ * substitution groups are refused with `DEFINITION_UNSUPPORTED`.
  *
  * @example
  * const invoice = xsdToDefinition(await readFile('invoice.xsd', 'utf8'), { element: 'Invoice' });
  */
 export function xsdToDefinition(text: string, options: XsdOptions = {}): MessageDefinition {
   const source = options.source ?? '(XSD text)';
-  let document: XsdNode;
+  const document = readSchemaText(text, source);
+  return new XsdConverter(document, source, options.file).convert(options.element);
+}
+
+function readSchemaText(text: string, source: string): XsdNode {
   try {
     parseXml(text);
-    document = readDocument(text);
+    return readDocument(text);
   } catch (error) {
     throw new MappingError('DEFINITION_INVALID', `${source}: ${(error as Error).message}`, { cause: error });
   }
-  return new XsdConverter(document, source).convert(options.element);
 }
 
 function readDocument(text: string): XsdNode {
@@ -139,102 +150,213 @@ interface ElementParticle {
   readonly maxOccurs: number;
 }
 
+/** One schema document: where it came from, its namespace declarations and form defaults. */
+interface SchemaDocument {
+  readonly source: string;
+  readonly file: string | undefined;
+  /** Prefix (`''` for the default namespace) → namespace URI. */
+  readonly namespaces: ReadonlyMap<string, string>;
+  readonly targetNamespace: string | undefined;
+  /** `elementFormDefault="qualified"`. */
+  readonly qualified: boolean;
+  /** `attributeFormDefault="qualified"`. */
+  readonly attributesQualified: boolean;
+}
+
+/** A global declaration and the document that declares it (its names resolve there). */
+interface Component {
+  readonly node: XsdNode;
+  readonly document: SchemaDocument;
+}
+
+/** `{namespace}name`: global components are keyed by namespace and local name. */
+function expandedName(namespace: string | undefined, name: string): string {
+  return `{${namespace ?? ''}}${name}`;
+}
+
+const URL_SCHEME = /^[A-Za-z][A-Za-z\d+.-]*:/;
+
 class XsdConverter {
-  private readonly namespaces = new Map<string, string>();
-  private readonly targetNamespace: string | undefined;
-  private readonly qualified: boolean;
-  private readonly complexTypes = new Map<string, XsdNode>();
-  private readonly simpleTypes = new Map<string, XsdNode>();
-  private readonly elements = new Map<string, XsdNode>();
-  private readonly groups = new Map<string, XsdNode>();
-  private readonly attributeGroups = new Map<string, XsdNode>();
+  private readonly main: SchemaDocument;
+  /** The document whose component is being converted: QNames resolve against its declarations. */
+  private document: SchemaDocument;
+  private readonly loadedFiles = new Set<string>();
+  private readonly documents: SchemaDocument[] = [];
+  private readonly complexTypes = new Map<string, Component>();
+  private readonly simpleTypes = new Map<string, Component>();
+  private readonly elements = new Map<string, Component>();
+  private readonly attributes = new Map<string, Component>();
+  private readonly groups = new Map<string, Component>();
+  private readonly attributeGroups = new Map<string, Component>();
   private readonly definitions: Record<string, JsonSchema> = {};
+  /** Expanded type name → its key in `$defs` (a local name, numbered when two namespaces share it). */
+  private readonly definitionNames = new Map<string, string>();
   private readonly simpleTypesInProgress = new Set<string>();
 
-  constructor(
-    schemaNode: XsdNode,
-    private readonly source: string,
-  ) {
+  constructor(schemaNode: XsdNode, source: string, file: string | undefined) {
+    this.main = this.addDocument(schemaNode, source, file === undefined ? undefined : resolve(file));
+    this.document = this.main;
+  }
+
+  /** Registers a document's global components and reads the schemas it imports. */
+  private addDocument(schemaNode: XsdNode, source: string, file: string | undefined): SchemaDocument {
+    const namespaces = new Map<string, string>();
     for (const [key, value] of Object.entries(schemaNode.attributes)) {
-      if (key === 'xmlns') this.namespaces.set('', value);
-      else if (key.startsWith('xmlns:')) this.namespaces.set(key.slice(6), value);
+      if (key === 'xmlns') namespaces.set('', value);
+      else if (key.startsWith('xmlns:')) namespaces.set(key.slice(6), value);
     }
-    this.targetNamespace = schemaNode.attributes.targetNamespace;
-    this.qualified = schemaNode.attributes.elementFormDefault === 'qualified';
+    const document: SchemaDocument = {
+      source,
+      file,
+      namespaces,
+      targetNamespace: schemaNode.attributes.targetNamespace,
+      qualified: schemaNode.attributes.elementFormDefault === 'qualified',
+      attributesQualified: schemaNode.attributes.attributeFormDefault === 'qualified',
+    };
+    this.documents.push(document);
+    if (file !== undefined) this.loadedFiles.add(file);
+    const tables: Record<string, Map<string, Component>> = {
+      complexType: this.complexTypes,
+      simpleType: this.simpleTypes,
+      element: this.elements,
+      attribute: this.attributes,
+      group: this.groups,
+      attributeGroup: this.attributeGroups,
+    };
     for (const child of schemaNode.children) {
+      const kind = localName(child.name);
       const name = child.attributes.name;
-      switch (localName(child.name)) {
-        case 'complexType':
-          if (name !== undefined) this.complexTypes.set(name, child);
-          break;
-        case 'simpleType':
-          if (name !== undefined) this.simpleTypes.set(name, child);
-          break;
-        case 'element':
-          if (name !== undefined) this.elements.set(name, child);
-          break;
-        case 'group':
-          if (name !== undefined) this.groups.set(name, child);
-          break;
-        case 'attributeGroup':
-          if (name !== undefined) this.attributeGroups.set(name, child);
-          break;
-        case 'include':
-        case 'import':
-        case 'redefine':
-        case 'override':
-          this.unsupported(`<xs:${localName(child.name)}>`);
-          break;
-        default:
-          break;
-      }
+      const table = tables[kind];
+      if (table !== undefined && name !== undefined)
+        table.set(expandedName(document.targetNamespace, name), { node: child, document });
+      else if (kind === 'import') this.importSchema(child, document);
+      else if (kind === 'include' || kind === 'redefine' || kind === 'override')
+        this.unsupported(`<xs:${kind}>`, document);
     }
+    return document;
+  }
+
+  /** Reads an `xs:import`: a file next to the importing schema, whose target namespace is the one imported. */
+  private importSchema(node: XsdNode, importing: SchemaDocument): void {
+    const namespace = node.attributes.namespace;
+    const location = node.attributes.schemaLocation;
+    const described = `<xs:import namespace="${namespace ?? ''}"${location === undefined ? '' : ` schemaLocation="${location}"`}>`;
+    if (location === undefined) {
+      this.invalid(
+        `${described} has no schemaLocation; imports are read only from files next to the schema`,
+        importing,
+      );
+    }
+    if (URL_SCHEME.test(location) || isAbsolute(location)) {
+      this.invalid(
+        `${described}: schemaLocation must be a path relative to the importing schema (imports are never fetched from the network)`,
+        importing,
+      );
+    }
+    if (importing.file === undefined) {
+      this.invalid(
+        `${described} needs the schema's file to resolve schemaLocation; load the XSD with loadMessageDefinition (or pass \`file\`)`,
+        importing,
+      );
+    }
+    const file = resolve(dirname(importing.file), location);
+    if (this.loadedFiles.has(file)) return;
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new MappingError(
+        'DEFINITION_INVALID',
+        `${importing.source}: ${described}: cannot read the imported schema (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        { cause: error },
+      );
+    }
+    const source = location;
+    const imported = readSchemaText(text, source);
+    const targetNamespace = imported.attributes.targetNamespace;
+    if (targetNamespace !== namespace) {
+      this.invalid(
+        `${described}: the imported schema's targetNamespace is ${targetNamespace === undefined ? 'absent' : `'${targetNamespace}'`}, not the imported namespace ${namespace === undefined ? '(none)' : `'${namespace}'`}`,
+        importing,
+      );
+    }
+    this.addDocument(imported, source, file);
   }
 
   convert(elementName: string | undefined): MessageDefinition {
-    const name = elementName ?? this.elements.keys().next().value;
+    const own = [...this.elements.values()].filter((component) => component.document === this.main);
+    const name = elementName ?? own[0]?.node.attributes.name;
     if (name === undefined) this.invalid('the schema declares no global element');
-    const node = this.elements.get(name);
-    if (node === undefined) {
+    const component = this.elements.get(expandedName(this.main.targetNamespace, name));
+    if (component === undefined) {
       this.invalid(
-        `the schema has no global element '${name}' (it has: ${[...this.elements.keys()].join(', ')})`,
+        `the schema has no global element '${name}' (it has: ${own.map((global) => global.node.attributes.name).join(', ')})`,
       );
     }
     const schema: JsonSchema = {
       $schema: 'http://json-schema.org/draft-07/schema#',
-      ...this.elementType(node),
+      ...this.elementType(component.node),
     };
     if (Object.keys(this.definitions).length > 0) schema.$defs = this.definitions;
-    const prefix = [...this.namespaces].find(([key, uri]) => key !== '' && uri === this.targetNamespace)?.[0];
+    const targetNamespace = this.main.targetNamespace;
+    const prefix = targetNamespace === undefined ? undefined : this.prefixFor(targetNamespace);
     return {
       format: 'xml',
       schema,
       root: {
         name,
-        ...(this.targetNamespace === undefined ? {} : { namespace: this.targetNamespace }),
+        ...(targetNamespace === undefined ? {} : { namespace: targetNamespace }),
         ...(prefix === undefined ? {} : { prefix }),
-        qualified: this.qualified,
+        qualified: this.main.qualified,
       },
-      source: this.source,
+      source: this.main.source,
     };
   }
 
-  private invalid(message: string): never {
-    throw new MappingError('DEFINITION_INVALID', `${this.source}: ${message}`);
+  private invalid(message: string, document: SchemaDocument = this.document): never {
+    throw new MappingError('DEFINITION_INVALID', `${document.source}: ${message}`);
   }
 
-  private unsupported(construct: string): never {
+  private unsupported(construct: string, document: SchemaDocument = this.document): never {
     throw new MappingError(
       'DEFINITION_UNSUPPORTED',
-      `${this.source}: ${construct} is not supported; inline the definitions into one schema`,
+      `${document.source}: ${construct} is not supported; inline the definitions into one schema`,
     );
   }
 
-  /** Splits a QName into its namespace URI and local name. */
+  /** Runs a conversion in the document that declares a component (its QNames resolve there). */
+  private within<T>(document: SchemaDocument, convert: () => T): T {
+    const previous = this.document;
+    this.document = document;
+    try {
+      return convert();
+    } finally {
+      this.document = previous;
+    }
+  }
+
+  /** The prefix a namespace is declared with: in the current document, else in any loaded one. */
+  private prefixFor(namespace: string): string | undefined {
+    for (const document of [this.document, this.main, ...this.documents]) {
+      for (const [prefix, uri] of document.namespaces) if (prefix !== '' && uri === namespace) return prefix;
+    }
+    return undefined;
+  }
+
+  /** Splits a QName into its namespace URI (from the current document's declarations) and local name. */
   private resolveName(qualifiedName: string): { namespace: string | undefined; name: string } {
     const colon = qualifiedName.indexOf(':');
     const prefix = colon === -1 ? '' : qualifiedName.slice(0, colon);
-    return { namespace: this.namespaces.get(prefix), name: localName(qualifiedName) };
+    const namespace = this.document.namespaces.get(prefix);
+    if (prefix !== '' && namespace === undefined)
+      this.invalid(`the prefix '${prefix}' of '${qualifiedName}' is not declared`);
+    return { namespace, name: localName(qualifiedName) };
+  }
+
+  /** The global component a QName refers to. */
+  private lookUp(table: ReadonlyMap<string, Component>, qualifiedName: string): Component | undefined {
+    const { namespace, name } = this.resolveName(qualifiedName);
+    return table.get(expandedName(namespace, name));
   }
 
   /** The schema of a type reference: a built-in, a named simple type (inlined) or a named complex type (`$ref`). */
@@ -245,23 +367,31 @@ class XsdConverter {
       if (builtin === undefined) this.unsupported(`the built-in type xs:${name}`);
       return { ...builtin };
     }
-    const simple = this.simpleTypes.get(name);
+    const key = expandedName(namespace, name);
+    const simple = this.simpleTypes.get(key);
     if (simple !== undefined) {
-      if (this.simpleTypesInProgress.has(name)) this.invalid(`simple type '${name}' refers to itself`);
-      this.simpleTypesInProgress.add(name);
+      if (this.simpleTypesInProgress.has(key)) this.invalid(`simple type '${name}' refers to itself`);
+      this.simpleTypesInProgress.add(key);
       try {
-        return this.simpleType(simple);
+        return this.within(simple.document, () => this.simpleType(simple.node));
       } finally {
-        this.simpleTypesInProgress.delete(name);
+        this.simpleTypesInProgress.delete(key);
       }
     }
-    const complex = this.complexTypes.get(name);
+    const complex = this.complexTypes.get(key);
     if (complex !== undefined) {
-      if (!(name in this.definitions)) {
-        this.definitions[name] = {};
-        this.definitions[name] = this.complexType(complex);
+      let definitionName = this.definitionNames.get(key);
+      if (definitionName === undefined) {
+        definitionName = name;
+        for (let number = 2; definitionName in this.definitions; number++)
+          definitionName = `${name}-${number}`;
+        this.definitionNames.set(key, definitionName);
+        this.definitions[definitionName] = {};
+        this.definitions[definitionName] = this.within(complex.document, () =>
+          this.complexType(complex.node),
+        );
       }
-      return { $ref: `#/$defs/${encodeURIComponent(name)}` };
+      return { $ref: `#/$defs/${encodeURIComponent(definitionName)}` };
     }
     const builtin = namespace === undefined ? BUILTIN_TYPES[name] : undefined;
     if (builtin !== undefined) return { ...builtin };
@@ -348,11 +478,12 @@ class XsdConverter {
     const base = derivation.attributes.base;
     if (localName(derivation.name) === 'extension' && base !== undefined) {
       const { namespace, name } = this.resolveName(base);
-      const baseNode = namespace === XSD_NAMESPACE ? undefined : this.complexTypes.get(name);
-      if (baseNode === undefined && !(namespace === XSD_NAMESPACE && name === 'anyType')) {
+      const baseType = namespace === XSD_NAMESPACE ? undefined : this.lookUp(this.complexTypes, base);
+      if (baseType === undefined && !(namespace === XSD_NAMESPACE && name === 'anyType')) {
         this.invalid(`complex type '${base}' (the base of an extension) is not defined`);
       }
-      if (baseNode !== undefined) this.complexContent(baseNode, builder);
+      if (baseType !== undefined)
+        this.within(baseType.document, () => this.complexContent(baseType.node, builder));
     }
     this.complexContent(derivation, builder);
   }
@@ -367,8 +498,9 @@ class XsdConverter {
     let text: JsonSchema = base === undefined ? { type: 'string' } : this.typeReference(base);
     if (text.$ref !== undefined) {
       // A complex type with simple content as base: take its text and attributes.
-      const baseNode = this.complexTypes.get(this.resolveName(base ?? '').name);
-      if (baseNode !== undefined) this.complexContent(baseNode, builder);
+      const baseType = this.lookUp(this.complexTypes, base ?? '');
+      if (baseType !== undefined)
+        this.within(baseType.document, () => this.complexContent(baseType.node, builder));
       text = builder.properties['#text'] ?? { type: 'string' };
     }
     if (localName(derivation.name) === 'restriction') text = this.restrict(text, derivation);
@@ -381,31 +513,73 @@ class XsdConverter {
 
   private attribute(node: XsdNode, builder: ContentBuilder): void {
     const reference = node.attributes.ref;
-    const name = node.attributes.name ?? (reference === undefined ? undefined : localName(reference));
-    if (name === undefined) this.invalid('an <xs:attribute> has neither name nor ref');
     if (node.attributes.use === 'prohibited') return;
-    let schema: JsonSchema;
-    if (node.attributes.type !== undefined) schema = this.typeReference(node.attributes.type);
-    else {
-      const simple = node.children.find((child) => localName(child.name) === 'simpleType');
-      schema = simple === undefined ? { type: 'string' } : this.simpleType(simple);
+    let declaration = node;
+    let document = this.document;
+    // A global attribute is in its schema's target namespace; a local one when its form says so.
+    let qualified =
+      node.attributes.form === 'qualified' ||
+      (node.attributes.form === undefined && this.document.attributesQualified);
+    if (reference !== undefined) {
+      const global = this.lookUp(this.attributes, reference);
+      if (global === undefined) this.invalid(`attribute '${reference}' is not defined`);
+      declaration = global.node;
+      document = global.document;
+      qualified = true;
     }
-    if (node.attributes.default !== undefined)
-      schema.default = this.typedValue(node.attributes.default, schema);
-    if (node.attributes.fixed !== undefined) schema.const = this.typedValue(node.attributes.fixed, schema);
-    schema.xml = { attribute: true, name };
-    builder.properties[`@${name}`] = schema;
+    const name = declaration.attributes.name;
+    if (name === undefined) this.invalid('an <xs:attribute> has neither name nor ref');
+    const schema = this.within(document, (): JsonSchema => {
+      if (declaration.attributes.type !== undefined) return this.typeReference(declaration.attributes.type);
+      const simple = declaration.children.find((child) => localName(child.name) === 'simpleType');
+      return simple === undefined ? { type: 'string' } : this.simpleType(simple);
+    });
+    const defaultValue = node.attributes.default ?? declaration.attributes.default;
+    const fixedValue = node.attributes.fixed ?? declaration.attributes.fixed;
+    if (defaultValue !== undefined) schema.default = this.typedValue(defaultValue, schema);
+    if (fixedValue !== undefined) schema.const = this.typedValue(fixedValue, schema);
+    const namespace = qualified ? document.targetNamespace : undefined;
+    const prefix = namespace === undefined ? undefined : this.prefixFor(namespace);
+    schema.xml = {
+      attribute: true,
+      name,
+      ...(namespace === undefined ? {} : { namespace }),
+      ...(prefix === undefined ? {} : { prefix }),
+    };
+    this.addProperty(builder, `@${name}`, schema, namespace);
     if (node.attributes.use === 'required') builder.required.push(`@${name}`);
+  }
+
+  /** Adds a property; one name from two namespaces in one type cannot be told apart in the value. */
+  private addProperty(
+    builder: ContentBuilder,
+    key: string,
+    schema: JsonSchema,
+    namespace: string | undefined,
+  ): void {
+    const existing = builder.properties[key];
+    const existingNamespace = (existing?.items ?? existing)?.xml?.namespace;
+    if (existing !== undefined && existingNamespace !== namespace) {
+      this.unsupported(
+        `'${key}' declared in two namespaces ('${existingNamespace ?? ''}' and '${namespace ?? ''}') in one type`,
+      );
+    }
+    builder.properties[key] = schema;
   }
 
   private attributeGroup(node: XsdNode, builder: ContentBuilder): void {
     const reference = node.attributes.ref;
-    const group = reference === undefined ? node : this.attributeGroups.get(localName(reference));
+    const group =
+      reference === undefined
+        ? { node, document: this.document }
+        : this.lookUp(this.attributeGroups, reference);
     if (group === undefined) this.invalid(`attribute group '${reference}' is not defined`);
-    for (const child of group.children) {
-      if (localName(child.name) === 'attribute') this.attribute(child, builder);
-      else if (localName(child.name) === 'attributeGroup') this.attributeGroup(child, builder);
-    }
+    this.within(group.document, () => {
+      for (const child of group.node.children) {
+        if (localName(child.name) === 'attribute') this.attribute(child, builder);
+        else if (localName(child.name) === 'attributeGroup') this.attributeGroup(child, builder);
+      }
+    });
   }
 
   /**
@@ -423,12 +597,15 @@ class XsdConverter {
         return this.elementParticle(node, builder, optional, repeated);
       case 'group': {
         const reference = node.attributes.ref;
-        const group = reference === undefined ? node : this.groups.get(localName(reference));
+        const group =
+          reference === undefined ? { node, document: this.document } : this.lookUp(this.groups, reference);
         if (group === undefined) this.invalid(`group '${reference}' is not defined`);
-        const names: string[] = [];
-        for (const child of group.children)
-          names.push(...this.particle(child, builder, isOptional, isRepeated));
-        return names;
+        return this.within(group.document, () => {
+          const names: string[] = [];
+          for (const child of group.node.children)
+            names.push(...this.particle(child, builder, isOptional, isRepeated));
+          return names;
+        });
       }
       case 'sequence':
       case 'all': {
@@ -445,7 +622,8 @@ class XsdConverter {
           const names = this.particle(child, scratch, isRepeated, isRepeated);
           alternatives.push(names);
         }
-        for (const [key, schema] of Object.entries(scratch.properties)) builder.properties[key] = schema;
+        for (const [key, schema] of Object.entries(scratch.properties))
+          this.addProperty(builder, key, schema, (schema.items ?? schema).xml?.namespace);
         if (!isRepeated && alternatives.length > 0) {
           const all = [...new Set(alternatives.flat())];
           // Exactly one alternative: its elements present, the other alternatives' elements absent.
@@ -475,12 +653,14 @@ class XsdConverter {
   ): string[] {
     const reference = node.attributes.ref;
     let declaration = node;
-    let qualified = this.qualified || node.attributes.form === 'qualified';
+    let document = this.document;
+    let qualified = this.document.qualified || node.attributes.form === 'qualified';
     if (node.attributes.form === 'unqualified') qualified = false;
     if (reference !== undefined) {
-      const global = this.elements.get(localName(reference));
+      const global = this.lookUp(this.elements, reference);
       if (global === undefined) this.invalid(`element '${reference}' is not defined`);
-      declaration = global;
+      declaration = global.node;
+      document = global.document;
       qualified = true;
     }
     if (declaration.attributes.substitutionGroup !== undefined) this.unsupported('substitutionGroup');
@@ -488,8 +668,14 @@ class XsdConverter {
     if (name === undefined) this.invalid('an <xs:element> has neither name nor ref');
     const minOccurs = occurs(node.attributes.minOccurs, 1);
     const maxOccurs = occurs(node.attributes.maxOccurs, 1);
-    const particle: ElementParticle = { name, schema: this.elementType(declaration), minOccurs, maxOccurs };
-    const namespace = qualified ? this.targetNamespace : undefined;
+    const particle: ElementParticle = {
+      name,
+      schema: this.within(document, () => this.elementType(declaration)),
+      minOccurs,
+      maxOccurs,
+    };
+    const namespace = qualified ? document.targetNamespace : undefined;
+    const prefix = namespace === undefined ? undefined : this.prefixFor(namespace);
     const nillable = declaration.attributes.nillable === 'true';
     const element: JsonSchema =
       namespace === undefined && !nillable
@@ -498,6 +684,7 @@ class XsdConverter {
             ...particle.schema,
             xml: {
               ...(namespace === undefined ? {} : { namespace }),
+              ...(prefix === undefined ? {} : { prefix }),
               ...(nillable ? { nillable: true } : {}),
             },
           };
@@ -506,8 +693,8 @@ class XsdConverter {
       const array: JsonSchema = { type: 'array', items: element };
       if (!optional && minOccurs > 0) array.minItems = minOccurs;
       if (!repeated && Number.isFinite(maxOccurs)) array.maxItems = maxOccurs;
-      builder.properties[name] = array;
-    } else builder.properties[name] = element;
+      this.addProperty(builder, name, array, namespace);
+    } else this.addProperty(builder, name, element, namespace);
     const required = !optional && minOccurs > 0;
     if (required) builder.required.push(name);
     return required ? [name] : [];
