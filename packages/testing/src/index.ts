@@ -1,7 +1,11 @@
 export {
   CANARY_SECRET,
+  CONFORMANCE_CHECK_IDS,
   type ConformanceCall,
+  type ConformanceCheck,
+  type ConformanceCheckId,
   type ConformanceOptions,
+  conformanceChecks,
   describeConformance,
   errorTexts,
 } from './conformance.js';
