@@ -8,7 +8,14 @@ interface Entry extends Expirable {
 function entries(count: number, expired: number[], start = 0): Entry[] {
   return Array.from({ length: count }, (_, index) => {
     const id = start + index;
-    return { id, epoch: undefined, settled: false, expire: () => expired.push(id) };
+    return {
+      id,
+      epoch: undefined,
+      settled: false,
+      newer: undefined,
+      older: undefined,
+      expire: () => expired.push(id),
+    };
   });
 }
 
@@ -119,6 +126,8 @@ describe('DeadlineQueue with fake timers', () => {
       id: 0,
       epoch: undefined,
       settled: false,
+      newer: undefined,
+      older: undefined,
       expire: () => {
         expired.push(0);
         queue.add(late);
@@ -132,7 +141,7 @@ describe('DeadlineQueue with fake timers', () => {
     expect(expired).toEqual([0, 1]);
   });
 
-  it('compacts entries settled out of order behind a slow one, and still expires correctly', async () => {
+  it('forgets entries settled out of order behind a slow one at once, and still expires correctly', async () => {
     const queue = new DeadlineQueue(160);
     const expired: number[] = [];
     const list = entries(5_000, expired);
@@ -141,8 +150,10 @@ describe('DeadlineQueue with fake timers', () => {
     for (const entry of [...list].reverse()) {
       if (entry.id % 1_000 !== 0) queue.settle(entry);
     }
-    const kept = Reflect.get(queue, 'items') as Entry[];
-    expect(kept.length).toBeLessThan(1_100);
+    expect(queue.size).toBe(5);
+    // A settled entry holds no link into the queue, and the queue none to it.
+    expect(list.filter((entry) => entry.settled && (entry.newer ?? entry.older) !== undefined)).toEqual([]);
+    expect(linked(queue).map((entry) => entry.id)).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
     await vi.advanceTimersByTimeAsync(80);
     const more = entries(3, expired, 5_000);
     for (const entry of more) queue.add(entry);
@@ -151,6 +162,7 @@ describe('DeadlineQueue with fake timers', () => {
     expect(expired).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
     await vi.advanceTimersByTimeAsync(80);
     expect(expired).toEqual([0, 1_000, 2_000, 3_000, 4_000, 5_000, 5_002]);
+    expect(queue.size).toBe(0);
   });
 });
 
@@ -160,15 +172,27 @@ describe('DeadlineQueue under steady load', () => {
     const list = entries(10_001, []);
     queue.add(list[0] as Entry);
     for (let index = 1; index < list.length; index++) {
-      // One entry always runs: the queue is never empty, so it is never reset.
+      // One entry always runs: the queue is never empty.
       queue.add(list[index] as Entry);
       queue.settle(list[index - 1] as Entry);
+      expect(queue.size).toBe(1);
     }
-    const kept = Reflect.get(queue, 'items') as Entry[];
-    expect(kept.length).toBeLessThan(2_100);
+    expect(linked(queue)).toEqual([list[10_000]]);
+    expect(list.filter((entry) => entry.settled && (entry.newer ?? entry.older) !== undefined)).toEqual([]);
     queue.settle(list[10_000] as Entry);
+    expect(linked(queue)).toEqual([]);
   });
 });
+
+/** The entries the queue still holds, oldest first. */
+function linked(queue: DeadlineQueue): Entry[] {
+  const found: Entry[] = [];
+  for (let entry = Reflect.get(queue, 'oldest') as Entry | undefined; entry !== undefined; ) {
+    found.push(entry);
+    entry = entry.newer as Entry | undefined;
+  }
+  return found;
+}
 
 describe('DeadlineQueue with real timers', () => {
   // Counts are compared within one synchronous stretch, so that timers of the test runner

@@ -9,6 +9,9 @@ export interface Expirable {
   epoch: Epoch | undefined;
   /** Set when the work finished; the queue then forgets it. */
   settled: boolean;
+  /** The queue's links: entries are kept in the order they were added, without an array. */
+  newer: Expirable | undefined;
+  older: Expirable | undefined;
   expire(): void;
 }
 
@@ -24,6 +27,11 @@ const MAX_TICK_MS = 1_000;
  * duration, 1 s at the most) late. A `setTimeout`/`clearTimeout` pair or a clock read per call
  * would cost the invocation pipeline more than the rest of its bookkeeping.
  *
+ * Entries are linked oldest to newest through their own fields (`older`/`newer`): adding and
+ * settling touch a few fields, and a settled entry is unlinked at once, so the queue never
+ * keeps finished work alive (an array of entries would, until it is compacted, and the
+ * garbage collector would copy every one of them it found still referenced).
+ *
  * The timer ticks while entries run (holding the process open) and for one more duration after
  * the last one settled (unref'd: it does not keep the process alive), then stops; the next
  * entry starts it again.
@@ -31,8 +39,9 @@ const MAX_TICK_MS = 1_000;
 export class DeadlineQueue {
   /** Length of a tick period. */
   readonly tickMs: number;
-  private items: Expirable[] = [];
-  private head = 0;
+  /** Running entries: the oldest is due first. */
+  private oldest: Expirable | undefined = undefined;
+  private newest: Expirable | undefined = undefined;
   private live = 0;
   private timer: NodeJS.Timeout | undefined;
   private epoch: Epoch = { end: Number.NaN };
@@ -42,9 +51,18 @@ export class DeadlineQueue {
     this.tickMs = Math.max(1, Math.min(MAX_TICK_MS, Math.ceil(durationMs / TICKS_PER_DURATION)));
   }
 
+  /** Entries running now. */
+  get size(): number {
+    return this.live;
+  }
+
   add(item: Expirable): void {
     item.epoch = this.epoch;
-    this.items.push(item);
+    item.newer = undefined;
+    item.older = this.newest;
+    if (this.newest === undefined) this.oldest = item;
+    else this.newest.newer = item;
+    this.newest = item;
     if (this.live++ > 0) return;
     this.idleTicks = 0;
     if (this.timer === undefined) this.timer = setInterval(() => this.onTick(), this.tickMs);
@@ -55,31 +73,18 @@ export class DeadlineQueue {
   settle(item: Expirable): void {
     if (item.settled) return;
     item.settled = true;
-    this.live--;
-    if (this.live === 0) {
-      // Everything is settled: skip it all; a short array is reused rather than emptied.
-      this.head = this.items.length;
-      if (this.head > 1024) {
-        this.items = [];
-        this.head = 0;
-      }
-      this.timer?.unref();
-      return;
-    }
-    while (this.head < this.items.length && this.items[this.head]?.settled === true) this.head++;
-    // Entries finished out of order pile up behind a slow one; keep the queue proportional to live work.
-    if (this.items.length - this.head > 2 * this.live + 1024) this.compact();
-    // Under steady load the queue is never empty: drop the settled prefix now and then, so
-    // that finished work is not kept alive by the array.
-    else if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    this.unlink(item);
+    if (--this.live === 0) this.timer?.unref();
   }
 
-  private compact(): void {
-    this.items = this.items.slice(this.head).filter((item) => !item.settled);
-    this.head = 0;
+  private unlink(item: Expirable): void {
+    const { older, newer } = item;
+    if (older === undefined) this.oldest = newer;
+    else older.newer = newer;
+    if (newer === undefined) this.newest = older;
+    else newer.older = older;
+    item.older = undefined;
+    item.newer = undefined;
   }
 
   private onTick(): void {
@@ -87,22 +92,13 @@ export class DeadlineQueue {
     // The period ends now: everything stamped with it was added before this moment.
     this.epoch.end = now;
     this.epoch = { end: Number.NaN };
-    while (this.head < this.items.length) {
-      const item = this.items[this.head] as Expirable;
-      if (item.settled) {
-        this.head++;
-        continue;
-      }
+    for (let item = this.oldest; item !== undefined; item = this.oldest) {
       // NaN (the current period) compares false: not due.
       if (!((item.epoch?.end ?? Number.NaN) + this.durationMs <= now)) break;
-      this.head++;
       item.settled = true;
+      this.unlink(item);
       this.live--;
       item.expire();
-    }
-    if (this.head >= this.items.length) {
-      this.items = [];
-      this.head = 0;
     }
     if (this.live > 0) {
       this.idleTicks = 0;

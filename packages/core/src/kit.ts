@@ -375,8 +375,16 @@ class KitImplementation {
       }
       const prepared = plan.input.withDefaults(input);
       if (!plan.input.check(prepared)) throw this.invalidInput(plan, connection, prepared);
+      const serial = ++this.invocationCount;
+      if (this.middleware.length === 0) {
+        return this.runWithRetries(
+          plan,
+          new Invocation(plan, connection, prepared, this.idPrefix, serial),
+          options,
+        );
+      }
       const info: InvocationInfo = {
-        invocationId: `${this.idPrefix}${(++this.invocationCount).toString(36)}`,
+        invocationId: invocationId(this.idPrefix, serial),
         name,
         connector: plan.connector,
         action: plan.action,
@@ -384,7 +392,6 @@ class KitImplementation {
         input: prepared,
         attempts: 0,
       };
-      if (this.middleware.length === 0) return this.runWithRetries(plan, info, options);
       const planned = plan;
       return this.withMiddleware(info, () => this.runWithRetries(planned, info, options)).catch(
         (error: unknown) => {
@@ -1139,6 +1146,37 @@ class KitImplementation {
   }
 }
 
+const invocationId = (prefix: string, serial: number): string => `${prefix}${serial.toString(36)}`;
+
+/**
+ * What the kit knows of an invocation nobody else sees (no middleware): its id is made only
+ * when something reads it (a log line, an error, the action's context), not once per call.
+ */
+class Invocation implements InvocationInfo {
+  attempts = 0;
+  readonly name: string;
+  readonly connector: string;
+  readonly action: string;
+  private id: string | undefined = undefined;
+
+  constructor(
+    plan: ActionPlan,
+    readonly connection: string,
+    readonly input: unknown,
+    private readonly prefix: string,
+    private readonly serial: number,
+  ) {
+    this.name = plan.name;
+    this.connector = plan.connector;
+    this.action = plan.action;
+  }
+
+  get invocationId(): string {
+    this.id ??= invocationId(this.prefix, this.serial);
+    return this.id;
+  }
+}
+
 /**
  * The context of one attempt. A class (not an object literal with getters) keeps the hot
  * path cheap: the AbortController and the child logger are created only when the action
@@ -1147,6 +1185,8 @@ class KitImplementation {
 class RunContext implements ActionContext<unknown>, Expirable {
   epoch: Epoch | undefined = undefined;
   settled = false;
+  newer: Expirable | undefined = undefined;
+  older: Expirable | undefined = undefined;
   private controller: AbortController | undefined;
   private queue: DeadlineQueue | undefined;
   private callerSignal: AbortSignal | undefined;
