@@ -1,4 +1,10 @@
-import { type ConnectionConfig, ConnectorError, createKit, type Kit } from '@connectorkit/core';
+import {
+  type ConnectionConfig,
+  ConnectorError,
+  createKit,
+  type Kit,
+  type LogRecord,
+} from '@connectorkit/core';
 import { type EmulatorFor, type Sandbox, startSandbox } from '@connectorkit/sandbox';
 import { CANARY_SECRET, errorTexts } from '@connectorkit/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -31,11 +37,11 @@ const seed = {
   ],
 };
 
-function kitFor(connection: Readonly<Record<string, unknown>>) {
+function kitFor(connection: Readonly<Record<string, unknown>>, logs?: LogRecord[]) {
   const kit = createKit({
     connectors: [salesforceConnector],
     connections: { crm: { connector: 'salesforce', ...connection } as ConnectionConfig },
-    logger: { level: 'silent' },
+    logger: logs === undefined ? { level: 'silent' } : { level: 'info', sink: (record) => logs.push(record) },
   });
   kits.push(kit as unknown as Kit);
   return kit;
@@ -508,6 +514,49 @@ describe('bulk', () => {
     expect(read.records[0]).toMatchObject({ LastName: 'Bulk 00000' });
     expect(new Set(read.records.map((record) => record.Id)).size).toBe(9_999);
   }, 120_000);
+
+  it('logs each job status check as progress, through InProgress to JobComplete', async () => {
+    // Four records per status check: ten records take three checks (`reset()` restores the seed's pace).
+    salesforce.controls.setBulkPace({ recordsPerStatusCheck: 4 });
+    const logs: LogRecord[] = [];
+    const logged = kitFor(clientCredentials(), logs);
+    const progressOf = (message: string, jobId: string) =>
+      logs
+        .filter((record) => record.message === message)
+        .map((record) => {
+          expect(record).toMatchObject({ level: 'info', fields: { progress: true, jobId } });
+          return [record.fields.state, record.fields.processed];
+        });
+
+    const ingested = await logged.invoke('salesforce.bulkIngest', {
+      sobject: 'Lead',
+      operation: 'insert',
+      records: Array.from({ length: 10 }, (_, index) => ({ LastName: `Paced ${index}`, Company: 'Paced' })),
+      pollIntervalMs: 50,
+    });
+    expect(ingested).toMatchObject({ state: 'JobComplete', recordsProcessed: 10, recordsFailed: 0 });
+    expect(progressOf('bulk ingest job', ingested.jobId)).toEqual([
+      ['InProgress', 4],
+      ['InProgress', 8],
+      ['JobComplete', 10],
+    ]);
+    expect(logs.find((record) => record.message === 'bulk ingest job')?.fields).toMatchObject({
+      failed: 0,
+      total: 10,
+    });
+
+    const read = await logged.invoke('salesforce.bulkQuery', {
+      soql: 'SELECT LastName FROM Lead WHERE Company = :company',
+      parameters: { company: 'Paced' },
+      pollIntervalMs: 50,
+    });
+    expect(read.records).toHaveLength(10);
+    expect(progressOf('bulk query job', read.jobId)).toEqual([
+      ['InProgress', 4],
+      ['InProgress', 8],
+      ['JobComplete', 10],
+    ]);
+  });
 
   it('reports each failed record of an ingest job with its error', async () => {
     const result = await kit.invoke('salesforce.bulkIngest', {

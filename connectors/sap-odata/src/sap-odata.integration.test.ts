@@ -38,8 +38,9 @@ describe.each([
 ])('OData $version against SAP CAP', ({ version, idBase }) => {
   let kit: SapKit;
 
-  beforeAll(() => {
-    kit = createKit({
+  /** A kit of its own: a connection with no CSRF token, session cookie or metadata yet. */
+  function connect(): SapKit {
+    return createKit({
       connectors: [sapOData],
       connections: {
         sales: {
@@ -50,6 +51,10 @@ describe.each([
       },
       logger: { level: 'silent' },
     });
+  }
+
+  beforeAll(() => {
+    kit = connect();
   });
 
   afterAll(async () => {
@@ -344,6 +349,28 @@ describe.each([
       expect(gone.code).toBe('NOT_FOUND');
     });
 
+    it('refuses a delete with a stale ETag with CONFLICT and keeps the entity', async () => {
+      const id = idBase + 5;
+      await kit.invoke('sap-odata.create', { entitySet: 'Orders', data: { ID: id, status: 'open' } });
+      const read = await kit.invoke('sap-odata.get', { entitySet: 'Orders', key: id });
+      const updated = await kit.invoke('sap-odata.update', {
+        entitySet: 'Orders',
+        key: id,
+        data: { note: 'changed after the read' },
+        etag: read.etag ?? '',
+      });
+      expect(updated.etag).not.toBe(read.etag);
+
+      const stale = await errorOf(
+        kit.invoke('sap-odata.delete', { entitySet: 'Orders', key: id, etag: read.etag ?? '' }),
+      );
+      expect(stale.code).toBe('CONFLICT');
+      expect(stale.status).toBe(412);
+      expect(stale.message).toContain('changed since its ETag was read');
+      const kept = await kit.invoke('sap-odata.get', { entitySet: 'Orders', key: id });
+      expect(kept.entity).toMatchObject({ ID: id, note: 'changed after the read' });
+    });
+
     it('creates with a composite key and a string key holding a quote, and deletes them', async () => {
       const code = `Q'${version}`;
       await kit.invoke('sap-odata.create', {
@@ -520,6 +547,53 @@ describe.each([
   });
 
   describe('CSRF', () => {
+    it("fetches a token once before a fresh connection's first write, which is accepted", async () => {
+      await using fresh = connect();
+      const before = await server.stats();
+      const id = idBase + 6;
+      await fresh.invoke('sap-odata.create', { entitySet: 'Orders', data: { ID: id, status: 'open' } });
+      const after = await server.stats();
+      expect(after.csrfFetches).toBe(before.csrfFetches + 1);
+      expect(after.csrfRejections).toBe(before.csrfRejections);
+      const read = await kit.invoke('sap-odata.get', { entitySet: 'Orders', key: id });
+      expect(read.entity).toMatchObject({ ID: id, status: 'open' });
+    });
+
+    it('fetches a token once before an apiCall POST on a fresh connection, which is accepted', async () => {
+      await using fresh = connect();
+      // Sorts after the seeded P- codes: the paging tests of the other version see the same pages.
+      const code = `X-API-${version}`;
+      const before = await server.stats();
+      const response = await fresh.invoke('sap-odata.apiCall', {
+        method: 'POST',
+        path: 'Products',
+        body: { code, title: 'posted through apiCall' },
+      });
+      expect(response.status).toBe(201);
+      const after = await server.stats();
+      expect(after.csrfFetches).toBe(before.csrfFetches + 1);
+      expect(after.csrfRejections).toBe(before.csrfRejections);
+      const read = await kit.invoke('sap-odata.get', { entitySet: 'Products', key: code });
+      expect(read.entity).toMatchObject({ code, title: 'posted through apiCall' });
+    });
+
+    it('fetches a token once before an apiCall PATCH on a fresh connection, which is accepted', async () => {
+      await using fresh = connect();
+      const title = `patched through apiCall (${version})`;
+      const before = await server.stats();
+      const response = await fresh.invoke('sap-odata.apiCall', {
+        method: 'PATCH',
+        path: "Products('P-003')",
+        body: { title },
+      });
+      expect(response.status).toBeLessThan(300);
+      const after = await server.stats();
+      expect(after.csrfFetches).toBe(before.csrfFetches + 1);
+      expect(after.csrfRejections).toBe(before.csrfRejections);
+      const read = await kit.invoke('sap-odata.get', { entitySet: 'Products', key: 'P-003' });
+      expect(read.entity).toMatchObject({ code: 'P-003', title });
+    });
+
     it('fetches a token before the first write, and fetches a new one once when the token is refused', async () => {
       const before = await server.stats();
       await server.expireCsrfTokens();

@@ -36,7 +36,12 @@ export {
   salesforceEmulator,
 } from './salesforce/salesforce-emulator.js';
 export type { SalesforceCustomObjectSeed, SalesforceFieldSeed } from './salesforce/salesforce-objects.js';
-export type { SalesforceRecord, SalesforceSeed, SalesforceState } from './salesforce/salesforce-state.js';
+export type {
+  SalesforceBulkPace,
+  SalesforceRecord,
+  SalesforceSeed,
+  SalesforceState,
+} from './salesforce/salesforce-state.js';
 export {
   type SlackControls,
   type SlackCredentials,

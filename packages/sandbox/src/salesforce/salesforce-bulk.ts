@@ -1,7 +1,8 @@
 /**
  * Bulk API 2.0 of the Salesforce emulator: ingest jobs (insert, update, upsert, delete of CSV
  * uploads, processed when the upload is marked complete) and query jobs (SOQL results as CSV
- * pages with the `Sforce-Locator` header).
+ * pages with the `Sforce-Locator` header). With a `bulkPace`, jobs are processed a number of
+ * records per status check instead of at once (see `SalesforceBulkPace`).
  */
 import { type EmulatorResponse, json } from '../define-emulator.js';
 import type { SalesforceField, SalesforceObject } from './salesforce-objects.js';
@@ -35,6 +36,9 @@ export interface BulkJob {
   systemModstamp: string;
   /** Uploaded CSV text (ingest). */
   upload: string;
+  /** Uploaded rows an ingest job has not processed yet, and the fields of its columns. */
+  pending: string[][];
+  fields: SalesforceField[];
   numberRecordsProcessed: number;
   numberRecordsFailed: number;
   errorMessage: string | undefined;
@@ -185,6 +189,8 @@ function newJob(
     systemModstamp: stamp,
     state: kind === 'ingest' ? 'Open' : 'UploadComplete',
     upload: '',
+    pending: [],
+    fields: [],
     numberRecordsProcessed: 0,
     numberRecordsFailed: 0,
     errorMessage: undefined,
@@ -310,7 +316,10 @@ function answerIngestJob(
 ): EmulatorResponse {
   switch (sub) {
     case undefined:
-      if (request.method === 'GET') return json(200, jobInfo(job));
+      if (request.method === 'GET') {
+        advanceJob(state, job);
+        return json(200, jobInfo(job));
+      }
       if (request.method === 'DELETE') {
         bulkJobs(state).delete(job.id);
         return { status: 204 };
@@ -360,6 +369,8 @@ function changeIngestState(state: SalesforceState, request: RestRequest, job: Bu
     }
     job.state = 'Aborted';
     job.systemModstamp = formatDatetime(Date.now());
+    job.unprocessed.push(...job.pending);
+    job.pending = [];
     return json(200, jobInfo(job));
   }
   if (target !== 'UploadComplete') {
@@ -369,38 +380,29 @@ function changeIngestState(state: SalesforceState, request: RestRequest, job: Bu
     return sfError(409, 'INVALIDJOBSTATE', `Job ${job.id} is not Open (it is ${job.state})`);
   job.state = 'UploadComplete';
   const answer = json(200, jobInfo(job));
-  // The emulator processes at once; the next GET of the job sees JobComplete (or Failed).
-  processIngest(state, job);
+  // Without a pace the emulator processes at once: the next GET of the job sees JobComplete (or Failed).
+  if (state.bulkPace.recordsPerStatusCheck === undefined) advanceJob(state, job);
   return answer;
 }
 
-function processIngest(state: SalesforceState, job: BulkJob): void {
+/**
+ * Processes the next records of a job that is `UploadComplete` or `InProgress`: as many as the
+ * pace allows (all without one), then `InProgress` while records remain, else `JobComplete`.
+ */
+function advanceJob(state: SalesforceState, job: BulkJob): void {
+  if (job.state !== 'UploadComplete' && job.state !== 'InProgress') return;
+  const budget = state.bulkPace.recordsPerStatusCheck ?? Number.POSITIVE_INFINITY;
   job.systemModstamp = formatDatetime(Date.now());
-  let rows: string[][];
-  try {
-    rows = parseCsv(job.upload);
-  } catch (error) {
-    failJob(job, `InvalidBatch : ${(error as Error).message}`);
+  if (job.kind === 'query') {
+    job.numberRecordsProcessed = Math.min(job.rows.length, job.numberRecordsProcessed + budget);
+    job.state = job.numberRecordsProcessed < job.rows.length ? 'InProgress' : 'JobComplete';
     return;
   }
-  const [header, ...data] = rows;
-  if (header === undefined) {
-    failJob(job, 'InvalidBatch : no data was uploaded');
-    return;
-  }
+  if (job.state === 'UploadComplete' && !readUpload(state, job)) return;
   const object = findObject(state, job.object) as SalesforceObject;
-  const fields: SalesforceField[] = [];
-  for (const column of header) {
-    const field = findField(object, column.trim());
-    if (field === undefined) {
-      failJob(job, `InvalidBatch : Field name not found : ${column}`);
-      return;
-    }
-    fields.push(field);
-  }
-  job.columns = header;
-  for (const cells of data) {
-    const outcome = ingestRow(state, job, object, fields, cells);
+  const batch = job.pending.splice(0, Math.min(budget, job.pending.length));
+  for (const cells of batch) {
+    const outcome = ingestRow(state, job, object, job.fields, cells);
     if ('problem' in outcome) {
       const { errorCode, message, fields: names } = outcome.problem;
       job.failed.push([outcome.id, `${errorCode}:${message}:${names.join(',')} --`, ...cells]);
@@ -410,7 +412,37 @@ function processIngest(state: SalesforceState, job: BulkJob): void {
     }
     job.numberRecordsProcessed++;
   }
-  job.state = 'JobComplete';
+  job.state = job.pending.length > 0 ? 'InProgress' : 'JobComplete';
+}
+
+/** Reads an ingest job's upload into its columns and pending rows; false (the job Failed) when it cannot. */
+function readUpload(state: SalesforceState, job: BulkJob): boolean {
+  let rows: string[][];
+  try {
+    rows = parseCsv(job.upload);
+  } catch (error) {
+    failJob(job, `InvalidBatch : ${(error as Error).message}`);
+    return false;
+  }
+  const [header, ...data] = rows;
+  if (header === undefined) {
+    failJob(job, 'InvalidBatch : no data was uploaded');
+    return false;
+  }
+  const object = findObject(state, job.object) as SalesforceObject;
+  const fields: SalesforceField[] = [];
+  for (const column of header) {
+    const field = findField(object, column.trim());
+    if (field === undefined) {
+      failJob(job, `InvalidBatch : Field name not found : ${column}`);
+      return false;
+    }
+    fields.push(field);
+  }
+  job.columns = header;
+  job.fields = fields;
+  job.pending = data;
+  return true;
 }
 
 function failJob(job: BulkJob, message: string): void {
@@ -595,9 +627,9 @@ function createQueryJob(state: SalesforceState, request: RestRequest): EmulatorR
     });
     job.columns = columns;
     for (const record of records) job.rows.push(columns.map((column) => csvCell(readColumn(record, column))));
-    job.numberRecordsProcessed = records.length;
     const answer = json(200, jobInfo(job));
-    job.state = 'JobComplete';
+    // The results are the records matching now; a pace only delays when they are ready.
+    if (state.bulkPace.recordsPerStatusCheck === undefined) advanceJob(state, job);
     return answer;
   } catch (error) {
     if (error instanceof SoqlError) return sfError(400, error.errorCode, error.message);
@@ -624,7 +656,10 @@ function answerQueryJob(
   sub: string | undefined,
 ): EmulatorResponse {
   if (sub === undefined) {
-    if (request.method === 'GET') return json(200, jobInfo(job));
+    if (request.method === 'GET') {
+      advanceJob(state, job);
+      return json(200, jobInfo(job));
+    }
     if (request.method === 'DELETE') {
       bulkJobs(state).delete(job.id);
       return { status: 204 };

@@ -879,6 +879,128 @@ describe('Salesforce emulator: Bulk API 2.0', () => {
     expect(second.headers.get('sforce-locator')).toBe('null');
     expect(second.headers.get('sforce-numberofrecords')).toBe('1');
   });
+
+  it('processes jobs at a seeded pace: records per status check, through InProgress to JobComplete', async () => {
+    await using sandbox = await startSandbox('salesforce', {
+      seed: { ...seed, bulkPace: { recordsPerStatusCheck: 2 } },
+    });
+    const token = sandbox.credentials.accessToken;
+    const base = '/services/data/v62.0/jobs';
+    const check = async (path: string) =>
+      (await raw(sandbox.url, path, { token })).body as {
+        state: string;
+        numberRecordsProcessed: number;
+      };
+    const job = (
+      await raw(sandbox.url, `${base}/ingest`, {
+        method: 'POST',
+        token,
+        body: { object: 'Lead', operation: 'insert' },
+      })
+    ).body as { id: string };
+    await raw(sandbox.url, `${base}/ingest/${job.id}/batches`, {
+      method: 'PUT',
+      token,
+      body: 'LastName,Company\nL1,Pace\nL2,Pace\nL3,Pace\nL4,Pace\nL5,Pace\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    const closed = await raw(sandbox.url, `${base}/ingest/${job.id}`, {
+      method: 'PATCH',
+      token,
+      body: { state: 'UploadComplete' },
+    });
+    expect(closed.body).toMatchObject({ state: 'UploadComplete', numberRecordsProcessed: 0 });
+    expect(sandbox.controls.records('Lead')).toEqual([]);
+    const states = [];
+    for (let index = 0; index < 3; index++) {
+      const info = await check(`${base}/ingest/${job.id}`);
+      states.push([info.state, info.numberRecordsProcessed, sandbox.controls.records('Lead').length]);
+    }
+    expect(states).toEqual([
+      ['InProgress', 2, 2],
+      ['InProgress', 4, 4],
+      ['JobComplete', 5, 5],
+    ]);
+    expect(await check(`${base}/ingest/${job.id}`)).toMatchObject({ state: 'JobComplete' });
+
+    const query = (
+      await raw(sandbox.url, `${base}/query`, {
+        method: 'POST',
+        token,
+        body: { operation: 'query', query: 'SELECT Name FROM Account' },
+      })
+    ).body as { id: string; state: string; numberRecordsProcessed: number };
+    expect(query).toMatchObject({ state: 'UploadComplete', numberRecordsProcessed: 0 });
+    const early = await raw(sandbox.url, `${base}/query/${query.id}/results`, { token });
+    expect(early.status).toBe(400);
+    expect(early.text).toContain('INVALIDJOBSTATE');
+    expect(await check(`${base}/query/${query.id}`)).toMatchObject({
+      state: 'InProgress',
+      numberRecordsProcessed: 2,
+    });
+    expect(await check(`${base}/query/${query.id}`)).toMatchObject({
+      state: 'JobComplete',
+      numberRecordsProcessed: 3,
+    });
+    expect((await raw(sandbox.url, `${base}/query/${query.id}/results`, { token })).status).toBe(200);
+  });
+
+  it('keeps the unprocessed records of a job aborted in progress, and changes pace by control', async () => {
+    await using sandbox = await startSandbox('salesforce', { seed });
+    const { instanceUrl, accessToken: token } = sandbox.credentials;
+    const conn = new jsforce.Connection({ instanceUrl, accessToken: token, version: VERSION });
+    conn.bulk2.pollInterval = 50;
+    sandbox.controls.setBulkPace({ recordsPerStatusCheck: 1 });
+    const paced = await conn.bulk2.loadAndWaitForResults({
+      object: 'Lead',
+      operation: 'insert',
+      input: 'LastName,Company\nA,Pace\nB,Pace\nC,Pace\n',
+    });
+    expect(paced.successfulResults).toHaveLength(3);
+
+    const base = '/services/data/v62.0/jobs/ingest';
+    const job = (
+      await raw(sandbox.url, base, { method: 'POST', token, body: { object: 'Lead', operation: 'insert' } })
+    ).body as { id: string };
+    await raw(sandbox.url, `${base}/${job.id}/batches`, {
+      method: 'PUT',
+      token,
+      body: 'LastName,Company\nD,Pace\nE,Pace\nF,Pace\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    await raw(sandbox.url, `${base}/${job.id}`, {
+      method: 'PATCH',
+      token,
+      body: { state: 'UploadComplete' },
+    });
+    expect((await raw(sandbox.url, `${base}/${job.id}`, { token })).body).toMatchObject({
+      state: 'InProgress',
+      numberRecordsProcessed: 1,
+    });
+    const aborted = await raw(sandbox.url, `${base}/${job.id}`, {
+      method: 'PATCH',
+      token,
+      body: { state: 'Aborted' },
+    });
+    expect(aborted.body).toMatchObject({ state: 'Aborted', numberRecordsProcessed: 1 });
+    const unprocessed = await raw(sandbox.url, `${base}/${job.id}/unprocessedrecords`, { token });
+    expect(unprocessed.text).toBe('"LastName","Company"\n"E","Pace"\n"F","Pace"\n');
+    expect(sandbox.controls.records('Lead').map((lead) => lead.LastName)).toEqual(['A', 'B', 'C', 'D']);
+
+    expect(() => sandbox.controls.setBulkPace({ recordsPerStatusCheck: 0 })).toThrow(/positive integer/);
+    const refused = await raw(sandbox.url, '/_sandbox/salesforce/bulk-pace', {
+      method: 'POST',
+      body: { recordsPerStatusCheck: 'fast' },
+    });
+    expect(refused.status).toBe(400);
+    const set = await raw(sandbox.url, '/_sandbox/salesforce/bulk-pace', {
+      method: 'POST',
+      body: { recordsPerStatusCheck: 50 },
+    });
+    expect(set.body).toEqual({ recordsPerStatusCheck: 50 });
+    sandbox.reset();
+    expect((await raw(sandbox.url, '/_sandbox/salesforce/bulk-pace')).body).toEqual({});
+  });
 });
 
 describe('Salesforce emulator: secrets, state and reset', () => {

@@ -4,6 +4,7 @@ import { answerRest, restRequest, versions } from './salesforce-api.js';
 import { answerRevoke, answerToken, hasSession, identity, sandboxJwtKeys } from './salesforce-oauth.js';
 import { sfError } from './salesforce-rest.js';
 import {
+  checkBulkPace,
   createSalesforceState,
   duplicateProblem,
   findRecord,
@@ -14,6 +15,7 @@ import {
   SALESFORCE_SANDBOX_PASSWORD,
   SALESFORCE_SANDBOX_SECURITY_TOKEN,
   SALESFORCE_SANDBOX_USERNAME,
+  type SalesforceBulkPace,
   type SalesforceRecord,
   type SalesforceSeed,
   type SalesforceState,
@@ -59,6 +61,11 @@ export interface SalesforceControls {
   setLimit(limit: { readonly max: number; readonly remaining?: number }): void;
   /** The API usage as `Sforce-Limit-Info` reports it. */
   usage(): { readonly used: number; readonly max: number };
+  /**
+   * Sets how fast Bulk API 2.0 jobs are processed from now on (`{}`: at once, the default);
+   * `reset()` goes back to the seed's pace.
+   */
+  setBulkPace(pace: SalesforceBulkPace): void;
 }
 
 /** Routes a request: OAuth endpoints without a session; identity and data API with one, the latter counted. */
@@ -96,7 +103,8 @@ function withLimitInfo(state: SalesforceState, response: EmulatorResponse): Emul
  * refresh token, JWT bearer), the REST API under `/services/data/vXX.X` — describe, sObject
  * CRUD with 18-character ids, upsert by external id, SOQL query/queryAll with
  * `nextRecordsUrl` paging, SOSL search, composite and sObject collections, Bulk API 2.0
- * ingest and query jobs — with Salesforce's error arrays and the `Sforce-Limit-Info` header.
+ * ingest and query jobs (processed at once, or a `bulkPace` of records per status check) —
+ * with Salesforce's error arrays and the `Sforce-Limit-Info` header.
  */
 export const salesforceEmulator = defineEmulator({
   name: 'salesforce',
@@ -174,6 +182,9 @@ export const salesforceEmulator = defineEmulator({
         remaining === undefined ? Math.min(context.state.limit.used, max) : max - remaining;
     },
     usage: () => ({ used: context.state.limit.used, max: context.state.limit.max }),
+    setBulkPace: (pace) => {
+      context.state.bulkPace = checkBulkPace(pace);
+    },
   }),
   controlRoutes: {
     records: (request, { state }) => {
@@ -208,6 +219,21 @@ export const salesforceEmulator = defineEmulator({
       state.limit.max = max;
       state.limit.used = remaining === undefined ? Math.min(state.limit.used, max) : max - remaining;
       return json(200, { max: state.limit.max, used: state.limit.used });
+    },
+    'bulk-pace': (request, { state }) => {
+      if (request.method === 'GET') return json(200, state.bulkPace);
+      if (request.method !== 'POST') return json(405, { error: 'use GET or POST' });
+      const records = request.params.recordsPerStatusCheck;
+      try {
+        state.bulkPace = checkBulkPace(
+          records === undefined || records === null || records === ''
+            ? {}
+            : { recordsPerStatusCheck: Number(records) },
+        );
+      } catch (error) {
+        return json(400, { error: 'invalid_bulk_pace', message: (error as Error).message });
+      }
+      return json(200, state.bulkPace);
     },
   },
 });

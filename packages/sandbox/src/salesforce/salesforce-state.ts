@@ -18,6 +18,34 @@ export interface SalesforceSeed {
   readonly customObjects?: readonly SalesforceCustomObjectSeed[];
   /** The daily API request allowance (`Sforce-Limit-Info: api-usage=used/max`); default 15 000. */
   readonly apiLimit?: number;
+  /** How fast Bulk API 2.0 jobs are processed; default: at once. */
+  readonly bulkPace?: SalesforceBulkPace;
+}
+
+/**
+ * How fast the emulator processes Bulk API 2.0 jobs, so that tests can watch a job go through
+ * Salesforce's states `Open → UploadComplete → InProgress → JobComplete` (query jobs start at
+ * `UploadComplete`).
+ */
+export interface SalesforceBulkPace {
+  /**
+   * Records a job processes at each status check (`GET /jobs/ingest/{id}` or
+   * `GET /jobs/query/{id}`): the first check after the upload (or after a query job is
+   * created) processes the first records, the job is `InProgress` while records remain, and
+   * the check that processes the last ones answers `JobComplete` (`Failed` for an upload that
+   * cannot be read). A positive integer; unset processes every job at once, when its upload is
+   * complete or when the query job is created.
+   */
+  readonly recordsPerStatusCheck?: number;
+}
+
+/** Checks a pace from a seed, a control or a control route; the message says what is wrong. */
+export function checkBulkPace(pace: SalesforceBulkPace): SalesforceBulkPace {
+  const records = pace.recordsPerStatusCheck;
+  if (records !== undefined && (!Number.isInteger(records) || records < 1)) {
+    throw new Error(`bulkPace.recordsPerStatusCheck must be a positive integer, not ${String(records)}`);
+  }
+  return records === undefined ? {} : { recordsPerStatusCheck: records };
 }
 
 /** The sandbox org's connected app and user, as the token endpoint checks them. */
@@ -52,6 +80,8 @@ export interface SalesforceState {
   readonly userId: string;
   readonly cursors: Map<string, QueryCursor>;
   readonly limit: { max: number; used: number };
+  /** How fast Bulk API 2.0 jobs are processed (`setBulkPace` changes it). */
+  bulkPace: SalesforceBulkPace;
   /** Counter for ids and query locators. */
   sequence: number;
 }
@@ -123,6 +153,7 @@ export function createSalesforceState(seed: SalesforceSeed | undefined): Salesfo
     userId: '',
     cursors: new Map(),
     limit: { max: seed?.apiLimit ?? 15_000, used: 0 },
+    bulkPace: checkBulkPace(seed?.bulkPace ?? {}),
     sequence: 0,
   };
   // `GET /_sandbox/state` shows records by object and the API usage — not tokens or cursors.
