@@ -1,3 +1,12 @@
+import {
+  Agent,
+  type ClientRequest,
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { format, inspect } from 'node:util';
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
@@ -345,11 +354,317 @@ describe('Redactor', () => {
       expect(inspect(error)).not.toContain(CANARY);
     });
 
-    it('leaves a frozen error as it is, and ignores what is not an error', () => {
-      const frozen = Object.freeze(new Error(`frozen ${CANARY}`));
-      expect(() => redactor().error(frozen)).not.toThrow();
+    it('ignores what is not an error', () => {
       expect(redactor().error('plain string')).toBe('plain string');
       expect(redactor().error(undefined)).toBeUndefined();
+      const record = { token: CANARY };
+      expect(redactor().error(record)).toBe(record);
+    });
+
+    describe('objects hanging off an error', () => {
+      /** Everything `console.log` and friends can show of an error. */
+      const printed = (error: unknown): string =>
+        [
+          inspect(error, { depth: null, showHidden: true }),
+          JSON.stringify(error),
+          String((error as Error).stack),
+          safeJson((error as Error).cause),
+        ].join('\n');
+
+      it('replaces a nested object holding a secret by a redacted copy, leaving the original intact', () => {
+        const headers = { authorization: `Bearer ${CANARY}`, accept: 'application/json' };
+        const config = { url: 'https://api.test/v1/users', method: 'get', headers, timeout: 5_000 };
+        const sdkError = Object.assign(new Error('Request failed with status code 401'), {
+          config,
+          request: { path: '/v1/users', headers },
+          response: { status: 401, data: { error: 'invalid_token' }, headers: { 'content-type': 'json' } },
+        });
+        const error = new ConnectorError('AUTH', 'rejected', { cause: sdkError });
+        expect(redactor().error(error)).toBe(error);
+        expect(error.cause).toBe(sdkError);
+        expect(printed(error)).not.toContain(CANARY);
+        // The client may still use its config: it is not edited, the error points to a copy.
+        expect(config.headers).toBe(headers);
+        expect(headers.authorization).toBe(`Bearer ${CANARY}`);
+        expect(sdkError.config).not.toBe(config);
+        expect(sdkError.config).toEqual({
+          url: 'https://api.test/v1/users',
+          method: 'get',
+          headers: { authorization: REDACTED, accept: 'application/json' },
+          timeout: 5_000,
+        });
+        // What holds nothing to hide is kept as it is.
+        expect(sdkError.response).toEqual({
+          status: 401,
+          data: { error: 'invalid_token' },
+          headers: { 'content-type': 'json' },
+        });
+      });
+
+      it('hides credential-named keys whatever their value, also a token the redactor never saw', () => {
+        const error = Object.assign(new Error('denied'), {
+          token: 'issued-at-runtime-1',
+          details: { password: 'hunter22', headers: { Cookie: 'sid=runtime-2', 'X-Api-Key': 'runtime-3' } },
+        });
+        redactor().error(error);
+        const text = printed(error);
+        for (const value of ['issued-at-runtime-1', 'hunter22', 'runtime-2', 'runtime-3']) {
+          expect(text).not.toContain(value);
+        }
+        expect(error.details).toEqual({
+          password: REDACTED,
+          headers: { Cookie: REDACTED, 'X-Api-Key': REDACTED },
+        });
+      });
+
+      it('hides credentials in URLs and form bodies', () => {
+        const error = Object.assign(new Error('failed'), {
+          response: {
+            url: 'https://ada:runtime-pass@api.test/items?access_token=runtime-token&page=2',
+            body: 'grant_type=client_credentials&client_secret=runtime-secret',
+          },
+          link: new URL('https://ada:runtime-pass@api.test/path?page=1'),
+        });
+        redactor().error(error);
+        expect(error.response).toEqual({
+          url: `https://${REDACTED}@api.test/items?access_token=${REDACTED}&page=2`,
+          body: `grant_type=client_credentials&client_secret=${REDACTED}`,
+        });
+        expect(error.link).toBe(`https://${REDACTED}@api.test/path?page=1`);
+      });
+
+      it('hides symbol-keyed header maps', () => {
+        const outHeaders = Symbol('kOutHeaders');
+        const request = {
+          method: 'GET',
+          [outHeaders]: { authorization: ['Authorization', `Bearer ${CANARY}`] },
+        };
+        const error = Object.assign(new Error('failed'), { request });
+        redactor().error(error);
+        expect(printed(error)).not.toContain(CANARY);
+        expect((error.request as Record<symbol, unknown>)[outHeaders]).toEqual({ authorization: REDACTED });
+        expect(request[outHeaders].authorization[1]).toBe(`Bearer ${CANARY}`);
+      });
+
+      it('copies Maps, Sets, Headers and URLSearchParams without the secret', () => {
+        const error = Object.assign(new Error('failed'), {
+          map: new Map<unknown, unknown>([
+            ['Authorization', `Basic ${Buffer.from(`ada:${CANARY}`).toString('base64')}`],
+            ['note', `see ${CANARY}`],
+          ]),
+          set: new Set([CANARY, 'other']),
+          headers: new Headers({ authorization: 'Bearer runtime-token', 'content-type': 'text/plain' }),
+          query: new URLSearchParams({ api_key: 'runtime-key', q: CANARY }),
+        });
+        redactor().error(error);
+        expect(printed(error)).not.toContain(CANARY);
+        expect(printed(error)).not.toContain('runtime-');
+        expect(error.map).toEqual(
+          new Map([
+            ['Authorization', REDACTED],
+            ['note', `see ${REDACTED}`],
+          ]),
+        );
+        expect(error.set).toEqual(new Set([REDACTED, 'other']));
+        expect(error.headers).toEqual({ authorization: REDACTED, 'content-type': 'text/plain' });
+        expect(error.query).toBe(`api_key=${REDACTED}&q=${REDACTED}`);
+      });
+
+      it('copies arrays that hold a secret and keeps those that do not', () => {
+        const issues = [{ path: '$.name', message: 'is required' }];
+        const error = Object.assign(new ConnectorError('INVALID_INPUT', 'bad', { issues }), {
+          attempts: [{ url: `https://api.test/?key=${CANARY}` }, [CANARY], 'fine'],
+        });
+        redactor().error(error);
+        expect(error.issues).toBe(issues);
+        expect(error.attempts).toEqual([{ url: `https://api.test/?key=${REDACTED}` }, [REDACTED], 'fine']);
+      });
+
+      it('shows Redacted values as <redacted> and summarises binary data', () => {
+        const error = Object.assign(new Error('failed'), {
+          options: { secret: Redacted.make(CANARY), auth: { pass: Redacted.make('x') } },
+          body: { raw: Buffer.from(`token=${CANARY}`) },
+        });
+        redactor().error(error);
+        expect(error.options).toEqual({ secret: REDACTED, auth: { pass: REDACTED } });
+        expect(error.body).toEqual({ raw: `[${`token=${CANARY}`.length} bytes]` });
+      });
+
+      it('summarises a real ClientRequest and IncomingMessage and drops sockets and agents', async () => {
+        await using server = await httpServer((request, response) => {
+          response.writeHead(401, { 'www-authenticate': 'Bearer', 'set-cookie': `sid=${CANARY}` });
+          response.end(JSON.stringify({ error: 'invalid_token', seen: request.headers.authorization }));
+        });
+        const agent = new Agent({ keepAlive: true });
+        const { request, response } = await new Promise<{
+          request: ClientRequest;
+          response: IncomingMessage;
+        }>((resolve, reject) => {
+          const sent = httpRequest(
+            `${server.url}/v1/users?access_token=${CANARY}`,
+            { agent, headers: { authorization: `Bearer ${CANARY}`, 'x-request-id': 'r-1' } },
+            (received) => {
+              received.resume();
+              received.on('end', () => resolve({ request: sent, response: received }));
+            },
+          );
+          sent.on('error', reject);
+          sent.end();
+        });
+        const sdkError = Object.assign(new Error('HTTP 401'), {
+          request,
+          response,
+          socket: request.socket,
+          agent,
+        });
+        const error = new ConnectorError('AUTH', 'rejected', { cause: sdkError });
+        redactor().error(error);
+        agent.destroy();
+        expect(printed(error)).not.toContain(CANARY);
+        expect(sdkError.request).toEqual({
+          method: 'GET',
+          protocol: 'http:',
+          host: '127.0.0.1',
+          path: `/v1/users?access_token=${REDACTED}`,
+          headers: { authorization: REDACTED, 'x-request-id': 'r-1', host: expect.any(String) },
+        });
+        expect(sdkError.response).toMatchObject({
+          statusCode: 401,
+          statusMessage: 'Unauthorized',
+          headers: { 'www-authenticate': 'Bearer', 'set-cookie': REDACTED },
+        });
+        expect(sdkError.socket).toBe('[Socket]');
+        expect(sdkError.agent).toBe('[Agent]');
+        // The objects the HTTP client owns are not edited.
+        expect(request.getHeader('authorization')).toBe(`Bearer ${CANARY}`);
+        expect(response.headers['set-cookie']).toEqual([`sid=${CANARY}`]);
+      });
+
+      it('ends on circular graphs, in objects and along the cause chain', () => {
+        const config: Record<string, unknown> = { token: CANARY, url: `https://api.test/?key=${CANARY}` };
+        config.self = config;
+        config.client = { config };
+        const first = Object.assign(new Error(`first ${CANARY}`), { config });
+        const second = new Error('second', { cause: first });
+        first.cause = second;
+        const error = new ConnectorError('INTERNAL', 'failed', { cause: first });
+        redactor().error(error);
+        expect(inspect(error, { depth: null, showHidden: true })).not.toContain(CANARY);
+        const copy = first.config as Record<string, unknown>;
+        expect(copy.token).toBe(REDACTED);
+        expect(copy.self).toBe(CIRCULAR_TEXT);
+        expect(copy.client).toEqual({ config: CIRCULAR_TEXT });
+        expect(config.token).toBe(CANARY);
+      });
+
+      it('replaces a frozen error by a redacted copy of the same class, also as a cause', () => {
+        const frozen = Object.freeze(
+          Object.assign(new TypeError(`frozen ${CANARY}`), {
+            request: { headers: { authorization: CANARY } },
+          }),
+        );
+        const copy = redactor().error(frozen);
+        expect(copy).not.toBe(frozen);
+        expect(copy).toBeInstanceOf(TypeError);
+        expect(copy.message).toBe(`frozen ${REDACTED}`);
+        expect(printed(copy)).not.toContain(CANARY);
+        expect(frozen.message).toBe(`frozen ${CANARY}`);
+
+        const parent = new ConnectorError('AUTH', 'rejected', { cause: frozen });
+        redactor().error(parent);
+        expect(parent.cause).not.toBe(frozen);
+        expect(parent.cause).toBeInstanceOf(TypeError);
+        expect(printed(parent)).not.toContain(CANARY);
+      });
+
+      it('copies frozen objects instead of editing them', () => {
+        const headers = Object.freeze({ authorization: `Bearer ${CANARY}` });
+        const error = Object.assign(new Error('failed'), { config: Object.freeze({ headers }) });
+        expect(() => redactor().error(error)).not.toThrow();
+        expect(error.config).toEqual({ headers: { authorization: REDACTED } });
+        expect(headers.authorization).toBe(`Bearer ${CANARY}`);
+      });
+
+      it('stays within its budget on huge and deep objects, showing the rest as [truncated]', () => {
+        const huge: Record<string, string> = {};
+        for (let index = 0; index < 200_000; index++) huge[`key${index}`] = `value ${index}`;
+        let deep: Record<string, unknown> = { leaf: CANARY };
+        for (let level = 0; level < 10_000; level++) deep = { next: deep };
+        const wide = Array.from({ length: 20_000 }, (_, index) => ({ index, secret: CANARY }));
+        const error = Object.assign(new Error('failed'), { huge, deep, wide });
+        const started = performance.now();
+        redactor().error(error);
+        expect(performance.now() - started).toBeLessThan(2_000);
+        const text = inspect(error, { depth: null, maxArrayLength: null, breakLength: Infinity });
+        expect(text).not.toContain(CANARY);
+        expect(text).toContain('[truncated]');
+        expect(huge.key0).toBe('value 0');
+      });
+
+      it('never throws, whatever hangs off the error', () => {
+        const revoked = Proxy.revocable({}, {});
+        revoked.revoke();
+        const hostile = new Proxy(
+          {},
+          {
+            ownKeys() {
+              throw new Error('no keys');
+            },
+          },
+        );
+        const error = Object.assign(new Error(`failed ${CANARY}`), { revoked: revoked.proxy, hostile });
+        Object.defineProperty(error, 'lazy', {
+          get() {
+            throw new Error('getter failed');
+          },
+          enumerable: true,
+          configurable: true,
+        });
+        expect(() => redactor().error(error)).not.toThrow();
+        expect(error.message).toBe(`failed ${REDACTED}`);
+      });
+
+      it('keeps the errors of an AggregateError as errors, scrubbing what hangs off them', () => {
+        const inner = Object.assign(new Error('inner'), { config: { headers: { authorization: CANARY } } });
+        const error = new AggregateError([inner], 'all failed');
+        redactor().error(error);
+        expect(error.errors[0]).toBe(inner);
+        expect(printed(error)).not.toContain(CANARY);
+      });
+
+      it('replaces a cause that is not an error by a redacted copy', () => {
+        const cause = { status: 401, request: { headers: { Authorization: `Bearer ${CANARY}` } } };
+        const error = new ConnectorError('AUTH', 'rejected', { cause });
+        redactor().error(error);
+        expect(error.cause).toEqual({ status: 401, request: { headers: { Authorization: REDACTED } } });
+        expect(cause.request.headers.Authorization).toBe(`Bearer ${CANARY}`);
+      });
     });
   });
 });
+
+const CIRCULAR_TEXT = '[Circular]';
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+async function httpServer(
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+): Promise<{ url: string } & AsyncDisposable> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    [Symbol.asyncDispose]: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { type TSchema, type TUnsafe, Type } from '@sinclair/typebox';
 
 const REDACTED_TEXT = '<redacted>';
@@ -245,45 +246,372 @@ export class Redactor {
   }
 
   /**
-   * Rewrites the text of an error in place — message, stack, string properties, a string
-   * cause — along its cause chain and into the errors of an AggregateError, so that no secret
-   * travels with it.
+   * Makes an error safe to print however the caller prints it — `console.log(error)`,
+   * `util.inspect(error, { depth: null, showHidden: true })`, `JSON.stringify`, its stack —
+   * along its cause chain, into the `errors` of an AggregateError and into errors held by any
+   * property.
+   *
+   * - Text (message, stack, string properties, a string cause) is scrubbed in place.
+   * - An object hanging off an error (an SDK error's `config`, `request`, `response`, headers,
+   *   a non-error cause) is never edited, as the client may still use it: the error's property
+   *   is replaced by a redacted plain copy. The copy keeps diagnostic data — status, method,
+   *   path, url (without user info or credential query parameters), headers, body text — hides
+   *   credential-named keys (`authorization`, `cookie`, `password` …, also in Maps, `Headers`
+   *   and symbol-keyed header maps) and `Redacted` values, summarises binary data as
+   *   `[n bytes]`, and drops what only leads to more state: sockets, agents, streams and other
+   *   event emitters (shown as `[Socket]` …), functions, getters and non-enumerable properties.
+   *   A plain object or array that holds nothing to hide is kept as it is.
+   * - A frozen error cannot be rewritten: it is replaced by a redacted copy with the same
+   *   prototype (the returned value, or the copy its parent's `cause` points to).
+   * - The work is bounded: shared and circular references are visited once (a cycle shows as
+   *   `[Circular]`), and past a depth of 16 or a budget of 5,000 values the rest shows as
+   *   `[truncated]`. It never throws.
+   *
+   * Runs on failures only: nothing of it costs a successful call.
    */
   error<E>(error: E): E {
-    this.scrubError(error, 0);
-    return error;
-  }
-
-  private scrubError(error: unknown, nesting: number): void {
-    let current: unknown = error;
-    for (let depth = 0; depth < 8 && current instanceof Error; depth++) {
-      for (const key of new Set(['message', 'stack', ...Object.keys(current)])) {
-        scrubProperty(current, key, this);
-      }
-      if (typeof current.cause === 'string') scrubProperty(current, 'cause', this);
-      const inner = (current as { errors?: unknown }).errors;
-      if (Array.isArray(inner) && nesting < 4) {
-        for (const item of inner) this.scrubError(item, nesting + 1);
-      }
-      current = current.cause;
+    if (!(error instanceof Error)) return error;
+    try {
+      return new ErrorScrub(this).error(error, 0) as E;
+    } catch {
+      // Redaction must not replace the failure being reported; the walk guards every access.
+      return error;
     }
   }
 }
 
-function scrubProperty(target: Error, key: string, redactor: Redactor): void {
-  const text = (target as unknown as Record<string, unknown>)[key];
-  if (typeof text !== 'string') return;
-  const scrubbed = redactor.text(text);
-  if (scrubbed === text) return;
+const MAXIMUM_DEPTH = 16;
+const NODE_BUDGET = 5_000;
+const TRUNCATED = '[truncated]';
+const CIRCULAR = '[Circular]';
+/** Marks a property a copy leaves out. */
+const OMIT: unique symbol = Symbol('omit');
+/** Text properties of an error that hold prose, not data: only known secrets are scrubbed. */
+const ERROR_PROSE = new Set<PropertyKey>(['message', 'stack']);
+
+/** One `Redactor.error` call: its budget and what it has already visited. */
+class ErrorScrub {
+  private nodes = 0;
+  /** What each visited object became; `CIRCULAR` while its own copy is being made. */
+  private readonly replacements = new Map<object, unknown>();
+
+  constructor(private readonly redactor: Redactor) {}
+
+  error(error: Error, depth: number): Error {
+    const known = this.replacements.get(error);
+    if (known !== undefined) return known as Error;
+    if (Object.isFrozen(error)) return this.errorCopy(error, depth);
+    this.replacements.set(error, error);
+    for (const key of ownKeys(error)) {
+      const descriptor = ownDescriptor(error, key);
+      if (descriptor === undefined) continue;
+      const current = 'value' in descriptor ? descriptor.value : readProperty(error, key);
+      const redacted = this.errorProperty(key, current, depth);
+      if (redacted === current) continue;
+      if (!replaceProperty(error, key, descriptor, redacted)) {
+        this.replacements.delete(error);
+        return this.errorCopy(error, depth);
+      }
+    }
+    return error;
+  }
+
+  /** A redacted copy of an error that cannot be changed, keeping its prototype (`instanceof`). */
+  private errorCopy(error: Error, depth: number): Error {
+    const copy = Object.create(Object.getPrototypeOf(error) as object | null) as Error;
+    this.replacements.set(error, copy);
+    for (const key of ownKeys(error)) {
+      const descriptor = ownDescriptor(error, key);
+      if (descriptor === undefined) continue;
+      const current = 'value' in descriptor ? descriptor.value : readProperty(error, key);
+      const redacted = this.errorProperty(key, current, depth);
+      if (redacted === OMIT) continue;
+      Object.defineProperty(copy, key, {
+        value: redacted,
+        writable: true,
+        configurable: true,
+        enumerable: descriptor.enumerable ?? false,
+      });
+    }
+    return copy;
+  }
+
+  private errorProperty(key: PropertyKey, value: unknown, depth: number): unknown {
+    if (typeof value === 'string') {
+      if (ERROR_PROSE.has(key)) return this.redactor.text(value);
+      return this.sensitive(key, value) ? REDACTED_TEXT : this.text(value);
+    }
+    if (value instanceof Error) return this.nested(value, depth);
+    if (typeof value === 'function') return value;
+    if (value === null || typeof value !== 'object') return value;
+    // The errors of an AggregateError stay errors.
+    if (key === 'errors' && Array.isArray(value)) {
+      const errors = value.map((item: unknown) =>
+        item instanceof Error ? this.nested(item, depth) : this.copy(item, depth + 1),
+      );
+      return errors.every((item, index) => item === value[index]) ? value : errors;
+    }
+    if (this.sensitive(key, value)) return REDACTED_TEXT;
+    return this.copy(value, depth + 1);
+  }
+
+  private nested(error: Error, depth: number): unknown {
+    if (depth + 1 > MAXIMUM_DEPTH) return TRUNCATED;
+    return this.error(error, depth + 1);
+  }
+
+  /** A redacted plain copy of `value`, or `value` itself when it is plain and holds nothing to hide. */
+  private copy(value: unknown, depth: number): unknown {
+    if (typeof value === 'string') return ++this.nodes > NODE_BUDGET ? TRUNCATED : this.text(value);
+    if (typeof value === 'function') return OMIT;
+    if (value === null || typeof value !== 'object') return value;
+    if (Redacted.is(value)) return REDACTED_TEXT;
+    if (value instanceof Error) return this.nested(value, depth - 1);
+    const known = this.replacements.get(value);
+    if (known !== undefined) return known;
+    if (depth > MAXIMUM_DEPTH || ++this.nodes > NODE_BUDGET) return TRUNCATED;
+    this.replacements.set(value, CIRCULAR);
+    const copy = this.copyObject(value, depth);
+    this.replacements.set(value, copy);
+    return copy;
+  }
+
+  private copyObject(value: object, depth: number): unknown {
+    if (Array.isArray(value)) {
+      const items: unknown[] = [];
+      let changed = false;
+      for (const item of value as unknown[]) {
+        if (this.nodes >= NODE_BUDGET) {
+          items.push(`${TRUNCATED} ${value.length - items.length} more`);
+          return items;
+        }
+        const redacted = this.copy(item, depth + 1);
+        if (redacted !== item) changed = true;
+        items.push(redacted === OMIT ? undefined : redacted);
+      }
+      return changed ? items : value;
+    }
+    if (value instanceof Date) return value;
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
+    if (value instanceof Map) return this.copyMap(value, depth);
+    if (value instanceof Set) {
+      const copy = new Set<unknown>();
+      for (const item of value) {
+        if (this.nodes >= NODE_BUDGET) return copy.add(`${TRUNCATED} ${value.size - copy.size} more`);
+        copy.add(this.copy(item, depth + 1));
+      }
+      return copy;
+    }
+    if (value instanceof URL) return this.text(value.href);
+    if (value instanceof URLSearchParams) return this.text(value.toString());
+    if (isHeaders(value)) return this.copyEntries(value.entries(), depth);
+    if (isFetchMessage(value)) return this.fetchSummary(value, depth);
+    if (value instanceof EventEmitter) return this.emitterSummary(value, depth);
+    if (
+      value instanceof Promise ||
+      value instanceof WeakMap ||
+      value instanceof WeakSet ||
+      value instanceof WeakRef
+    ) {
+      return `[${constructorName(value)}]`;
+    }
+    return this.copyRecord(value, depth);
+  }
+
+  /** Own enumerable data properties, string- and symbol-keyed; the same object when nothing changed. */
+  private copyRecord(value: object, depth: number): unknown {
+    const prototype = Object.getPrototypeOf(value) as unknown;
+    let changed = prototype !== Object.prototype && prototype !== null;
+    const copy: Record<PropertyKey, unknown> = {};
+    const keys = ownKeys(value);
+    for (const [index, key] of keys.entries()) {
+      if (this.nodes >= NODE_BUDGET) {
+        copy[TRUNCATED] = `${keys.length - index} more properties`;
+        return copy;
+      }
+      const descriptor = ownDescriptor(value, key);
+      if (descriptor === undefined || !descriptor.enumerable || !('value' in descriptor)) {
+        changed = true;
+        continue;
+      }
+      const child: unknown = descriptor.value;
+      const redacted = this.sensitive(key, child) ? REDACTED_TEXT : this.copy(child, depth + 1);
+      if (redacted !== child) changed = true;
+      if (redacted !== OMIT) copy[key] = redacted;
+    }
+    return changed ? copy : value;
+  }
+
+  private copyMap(value: Map<unknown, unknown>, depth: number): Map<unknown, unknown> {
+    const copy = new Map<unknown, unknown>();
+    for (const [key, child] of value) {
+      if (this.nodes >= NODE_BUDGET) return copy.set(TRUNCATED, `${value.size - copy.size} more entries`);
+      const redacted = this.sensitive(key, child) ? REDACTED_TEXT : this.copy(child, depth + 1);
+      copy.set(this.copy(key, depth + 1), redacted === OMIT ? undefined : redacted);
+    }
+    return copy;
+  }
+
+  private copyEntries(entries: Iterable<[string, unknown]>, depth: number): Record<string, unknown> {
+    const copy: Record<string, unknown> = {};
+    for (const [key, child] of entries) {
+      if (this.nodes >= NODE_BUDGET) {
+        copy[TRUNCATED] = 'more entries';
+        return copy;
+      }
+      const redacted = this.sensitive(key, child) ? REDACTED_TEXT : this.copy(child, depth + 1);
+      if (redacted !== OMIT) copy[key] = redacted;
+    }
+    return copy;
+  }
+
+  /** A fetch `Request` or `Response`: what it was, not its body stream or internal state. */
+  private fetchSummary(value: FetchMessage, depth: number): Record<string, unknown> {
+    const summary: Record<string, unknown> = {};
+    if (typeof value.method === 'string') summary.method = value.method;
+    if (typeof value.status === 'number') summary.status = value.status;
+    if (typeof value.statusText === 'string') summary.statusText = value.statusText;
+    if (typeof value.url === 'string') summary.url = this.text(value.url);
+    summary.headers = this.copyEntries(value.headers.entries(), depth);
+    return summary;
+  }
+
+  /**
+   * A Node `ClientRequest` or `IncomingMessage` becomes what it said (method, path, status,
+   * headers); any other emitter — a socket, an agent, a stream — only its class name.
+   */
+  private emitterSummary(value: EventEmitter, depth: number): unknown {
+    const message = value as unknown as NodeHttpMessage;
+    if (typeof message.getHeaders === 'function' && typeof message.method === 'string') {
+      const summary: Record<string, unknown> = { method: message.method };
+      if (typeof message.protocol === 'string') summary.protocol = message.protocol;
+      if (typeof message.host === 'string') summary.host = message.host;
+      if (typeof message.path === 'string') summary.path = this.text(message.path);
+      summary.headers = this.copyEntries(Object.entries(message.getHeaders() ?? {}), depth);
+      return summary;
+    }
+    if (typeof message.statusCode === 'number' && isRecord(message.headers)) {
+      const summary: Record<string, unknown> = { statusCode: message.statusCode };
+      if (typeof message.statusMessage === 'string') summary.statusMessage = message.statusMessage;
+      if (typeof message.url === 'string' && message.url !== '') summary.url = this.text(message.url);
+      summary.headers = this.copyEntries(Object.entries(message.headers), depth);
+      return summary;
+    }
+    return `[${constructorName(value)}]`;
+  }
+
+  /** Scrubs known secrets, then credentials a URL or form carries (user info, `?access_token=`). */
+  private text(text: string): string {
+    let scrubbed = this.redactor.text(text);
+    if (scrubbed.includes('@')) scrubbed = scrubbed.replace(URL_USER_INFO, `$1${REDACTED_TEXT}@`);
+    if (scrubbed.includes('=')) {
+      scrubbed = scrubbed.replace(QUERY_PARAMETER, (parameter, start: string, name: string) =>
+        isSensitiveKey(name) ? `${start}${name}=${REDACTED_TEXT}` : parameter,
+      );
+    }
+    return scrubbed;
+  }
+
+  private sensitive(key: unknown, value: unknown): boolean {
+    const name = typeof key === 'symbol' ? key.description : key;
+    return (
+      typeof name === 'string' &&
+      SENSITIVE_KEY.test(name) &&
+      value !== null &&
+      value !== undefined &&
+      value !== '' &&
+      typeof value !== 'function'
+    );
+  }
+}
+
+/** `scheme://user:password@` and `scheme://token@` in URLs. */
+const URL_USER_INFO = /\b([a-z][a-z\d+.-]*:\/\/)[^\s/?#@]+@/gi;
+/** `name=value` of a query string or form body. */
+const QUERY_PARAMETER = /(^|[?&;\s])([^\s=&?#;]+)=[^\s&#;]*/g;
+
+interface FetchMessage {
+  readonly headers: { entries(): Iterable<[string, string]> };
+  readonly url?: unknown;
+  readonly method?: unknown;
+  readonly status?: unknown;
+  readonly statusText?: unknown;
+}
+
+interface NodeHttpMessage {
+  readonly getHeaders?: () => Record<string, unknown> | undefined;
+  readonly method?: unknown;
+  readonly protocol?: unknown;
+  readonly host?: unknown;
+  readonly path?: unknown;
+  readonly statusCode?: unknown;
+  readonly statusMessage?: unknown;
+  readonly url?: unknown;
+  readonly headers?: unknown;
+}
+
+function isHeaders(value: object): value is { entries(): Iterable<[string, string]> } {
+  return typeof Headers === 'function' && value instanceof Headers;
+}
+
+function isFetchMessage(value: object): value is FetchMessage {
+  return (
+    (typeof Response === 'function' && value instanceof Response) ||
+    (typeof Request === 'function' && value instanceof Request)
+  );
+}
+
+function constructorName(value: object): string {
+  const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: unknown } } | null;
+  const name = prototype?.constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : 'Object';
+}
+
+/** Own keys, or none for an object (a revoked proxy) that refuses to list them. */
+function ownKeys(value: object): (string | symbol)[] {
   try {
-    Object.defineProperty(target, key, {
-      value: scrubbed,
-      writable: true,
-      configurable: true,
-      enumerable: Object.getOwnPropertyDescriptor(target, key)?.enumerable ?? false,
-    });
+    return Reflect.ownKeys(value);
   } catch {
-    // A frozen error keeps its text; the caller still scrubs whatever it prints.
+    return [];
+  }
+}
+
+function ownDescriptor(value: object, key: PropertyKey): PropertyDescriptor | undefined {
+  try {
+    return Object.getOwnPropertyDescriptor(value, key);
+  } catch {
+    return undefined;
+  }
+}
+
+function readProperty(value: object, key: PropertyKey): unknown {
+  try {
+    return Reflect.get(value, key);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Replaces an own property's value (an accessor becomes a data property); false when it cannot. */
+function replaceProperty(
+  target: object,
+  key: PropertyKey,
+  descriptor: PropertyDescriptor,
+  value: unknown,
+): boolean {
+  try {
+    if (value === OMIT) return Reflect.deleteProperty(target, key);
+    if (descriptor.configurable === true) {
+      return Reflect.defineProperty(target, key, {
+        value,
+        writable: true,
+        configurable: true,
+        enumerable: descriptor.enumerable ?? false,
+      });
+    }
+    return descriptor.writable === true && Reflect.set(target, key, value);
+  } catch {
+    return false;
   }
 }
 

@@ -110,9 +110,10 @@ describe('conformance checks against bad connectors', () => {
     const echoing = withConnection(
       (token) => {
         if (token === SAMPLE_VALID_TOKEN) return new SampleClient('local');
-        // Like an HTTP SDK's error, which keeps the request it failed on — headers included.
+        // An error that prints the token through a custom inspector: the kit scrubs text and
+        // the objects hanging off an error, but it cannot see into a function's closure.
         const response = Object.assign(new Error('401 Unauthorized'), {
-          request: { headers: { authorization: `Bearer ${token}` } },
+          [Symbol.for('nodejs.util.inspect.custom')]: () => `401 Unauthorized (Bearer ${token})`,
         });
         throw new ConnectorError('AUTH', 'the sample service rejected the token', { cause: response });
       },

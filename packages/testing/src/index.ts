@@ -9,3 +9,4 @@ export {
   describeConformance,
   errorTexts,
 } from './conformance.js';
+export { printedError, secretForms, secretLeaks } from './secret-leak.js';
