@@ -166,10 +166,12 @@ describe('ck start', () => {
     expect(result.stderr).toContain('none of the 2 flows has a trigger to start');
   });
 
-  it('stops gracefully on SIGTERM: the run in flight finishes and only it is acknowledged', async () => {
-    writeFileSync(
-      join(project.root, 'flows', 'ticking.flow.yaml'),
-      `name: ticking
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'stops gracefully on %s: the run in flight finishes and only it is acknowledged',
+    async (signal) => {
+      writeFileSync(
+        join(project.root, 'flows', 'ticking.flow.yaml'),
+        `name: ticking
 on:
   trigger: sample.ticks
   connection: sample
@@ -182,33 +184,35 @@ steps:
     connection: sample
     with: { key: "= 'tick-' & event.tick", text: done }
 `,
-    );
-    const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-    const child = spawn(process.execPath, [bin, 'start', 'ticking'], {
-      cwd: project.root,
-      env: { ...process.env, ...env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const { stdout, stderr, code } = await untilExit(child, (output) => {
-      // The first run is in flight: stop now.
-      if (/run [0-9a-f]{8} started/.test(output) && !child.killed) child.kill('SIGTERM');
-    });
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    const lines = stdout.trim().split('\n');
-    expect(lines.filter((line) => /run [0-9a-f]{8} started/.test(line))).toHaveLength(1);
-    expect(lines.filter((line) => line.includes('succeeded'))).toHaveLength(1);
-    expect(lines.some((line) => line.includes('failed'))).toBe(false);
-    // The signal came while the run was in flight; the run then finished before the process stopped.
-    const signalled = lines.indexOf('SIGTERM: stopping triggers and waiting for the runs in flight…');
-    const succeeded = lines.findIndex((line) => line.includes('succeeded'));
-    expect(signalled).toBeGreaterThan(-1);
-    expect(succeeded).toBeGreaterThan(signalled);
-    expect(lines.at(-1)).toBe('stopped');
-    const state = join(project.root, '.ck', 'state', 'ticking.sample.ticks.json');
-    expect(existsSync(state)).toBe(true);
-    expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual({ position: 1 });
-  }, 20_000);
+      );
+      const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+      const child = spawn(process.execPath, [bin, 'start', 'ticking'], {
+        cwd: project.root,
+        env: { ...process.env, ...env, NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const { stdout, stderr, code } = await untilExit(child, (output) => {
+        // The first run is in flight: stop now.
+        if (/run [0-9a-f]{8} started/.test(output) && !child.killed) child.kill(signal);
+      });
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const lines = stdout.trim().split('\n');
+      expect(lines.filter((line) => /run [0-9a-f]{8} started/.test(line))).toHaveLength(1);
+      expect(lines.filter((line) => line.includes('succeeded'))).toHaveLength(1);
+      expect(lines.some((line) => line.includes('failed'))).toBe(false);
+      // The signal came while the run was in flight; the run then finished before the process stopped.
+      const signalled = lines.indexOf(`${signal}: stopping triggers and waiting for the runs in flight…`);
+      const succeeded = lines.findIndex((line) => line.includes('succeeded'));
+      expect(signalled).toBeGreaterThan(-1);
+      expect(succeeded).toBeGreaterThan(signalled);
+      expect(lines.at(-1)).toBe('stopped');
+      const state = join(project.root, '.ck', 'state', 'ticking.sample.ticks.json');
+      expect(existsSync(state)).toBe(true);
+      expect(JSON.parse(readFileSync(state, 'utf8'))).toEqual({ position: 1 });
+    },
+    20_000,
+  );
 });
 
 /** Collects a child's output, calling `onOutput` with all of standard output so far, until it exits. */

@@ -11,6 +11,7 @@ import { FLOWS_FOLDER, flowFile, projectFlowFiles, projectLibrary } from '../flo
 import { palette, writeLine } from '../output.js';
 import { openCliProject } from '../project.js';
 import { type ProjectSandboxes, sandboxFlags, startProjectSandboxes } from '../sandbox-option.js';
+import { whenOutputFails } from '../standard-streams.js';
 
 /** Where `ck start` keeps trigger state (polling positions), relative to the project root. */
 export const STATE_FOLDER = join('.ck', 'state');
@@ -42,6 +43,9 @@ export const startCommand = defineCommand({
     const { kit } = project;
     const root = project.config.root;
     const signals = awaitSignal(io);
+    // A closed pipe (`ck start | head`) stops like a signal; registered until the clean-up ends,
+    // so that a failed write meanwhile does not cut it short.
+    const forgetOutputFailure = whenOutputFails(() => signals.stop('output failed'));
     let runtime: FlowRuntime | undefined;
     let sandboxes: ProjectSandboxes | undefined;
     try {
@@ -111,17 +115,27 @@ export const startCommand = defineCommand({
       return 0;
     } finally {
       signals.dispose();
-      await runtime?.stop();
-      await kit.close();
-      await sandboxes?.close();
+      try {
+        await runtime?.stop();
+        await kit.close();
+        await sandboxes?.close();
+      } finally {
+        forgetOutputFailure();
+      }
     }
   },
 });
 
-/** Resolves on the first SIGINT or SIGTERM; a second one exits at once. */
-function awaitSignal(io: CommandIo): { received: Promise<NodeJS.Signals>; dispose(): void } {
-  let resolve: (signal: NodeJS.Signals) => void = () => undefined;
-  const received = new Promise<NodeJS.Signals>((done) => {
+type StopReason = NodeJS.Signals | 'output failed';
+
+/** Resolves on the first SIGINT or SIGTERM, or on `stop`; a second signal exits at once. */
+function awaitSignal(io: CommandIo): {
+  received: Promise<StopReason>;
+  stop(reason: StopReason): void;
+  dispose(): void;
+} {
+  let resolve: (reason: StopReason) => void = () => undefined;
+  const received = new Promise<StopReason>((done) => {
     resolve = done;
   });
   let count = 0;
@@ -137,6 +151,7 @@ function awaitSignal(io: CommandIo): { received: Promise<NodeJS.Signals>; dispos
   process.on('SIGTERM', onSignal);
   return {
     received,
+    stop: (reason) => resolve(reason),
     dispose: () => {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
