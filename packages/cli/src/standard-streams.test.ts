@@ -40,8 +40,10 @@ afterEach(() => project.cleanup());
 interface Closed {
   /** Which of the child's streams has its reader gone. */
   readonly stream: 'stdout' | 'stderr';
-  /** Close it once this much has been read (0: before the child writes anything). */
+  /** Close it once this much has been read (0: before the child writes anything)… */
   readonly afterBytes: number;
+  /** …and what was read includes this text. */
+  readonly afterText?: string;
 }
 
 /** Runs the built `ck` with the reader of one of its streams closing early; collects the other. */
@@ -56,13 +58,14 @@ function ckWithClosedReader(
   });
   const reader = closed.stream === 'stdout' ? child.stdout : child.stderr;
   const kept = closed.stream === 'stdout' ? child.stderr : child.stdout;
-  let read = 0;
+  let read = '';
   let text = '';
-  if (closed.afterBytes === 0) reader?.destroy();
+  if (closed.afterBytes === 0 && closed.afterText === undefined) reader?.destroy();
   else
     reader?.on('data', (chunk: Buffer) => {
-      read += chunk.length;
-      if (read >= closed.afterBytes) reader.destroy();
+      read += chunk.toString('utf8');
+      if (Buffer.byteLength(read) >= closed.afterBytes && read.includes(closed.afterText ?? ''))
+        reader.destroy();
     });
   kept?.on('data', (chunk: Buffer) => {
     text += chunk.toString('utf8');
@@ -106,8 +109,13 @@ describe('ck with a reader that goes away', () => {
   it('stops `ck start` gracefully: the runs in flight finish and are acknowledged', async () => {
     mkdirSync(join(project.root, 'flows'));
     writeFileSync(join(project.root, 'flows', 'ticking.flow.yaml'), TICKING);
-    // The first output is read; a later line (a run starting or ending) finds the pipe closed.
-    const result = await ckWithClosedReader(['start', 'ticking'], { stream: 'stdout', afterBytes: 1 });
+    // The reader goes once the first run has started; a later line (that run ending, or the next
+    // starting) finds the pipe closed while the run is in flight.
+    const result = await ckWithClosedReader(['start', 'ticking'], {
+      stream: 'stdout',
+      afterBytes: 1,
+      afterText: 'run ',
+    });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(BROKEN_PIPE_EXIT_CODE);
     const state = join(project.root, '.ck', 'state', 'ticking.sample.ticks.json');

@@ -533,9 +533,10 @@ describe('invoke', () => {
 
     it('gives an action that reads its signal after the timeout an aborted signal', async () => {
       await using kit = kitWith();
-      const error = await failure(kit.invoke('probe.late', { ms: 40 }, { timeoutMs: 5, retry: false }));
+      // The action outlasts its deadline by far, so that a busy machine's late timer still comes first.
+      const error = await failure(kit.invoke('probe.late', { ms: 400 }, { timeoutMs: 5, retry: false }));
       expect(error.code).toBe('TIMEOUT');
-      await vi.waitFor(() => expect(seen.lateSignalAborted).toEqual([true]));
+      await vi.waitFor(() => expect(seen.lateSignalAborted).toEqual([true]), { timeout: 5_000 });
     });
 
     it('runs without a time limit when timeoutMs is 0', async () => {

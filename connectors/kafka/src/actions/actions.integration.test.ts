@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   createKafkaKit,
   deleteTopics,
@@ -139,17 +139,17 @@ describe('produce and fetchMessages', () => {
         own.invoke('kafka.fetchMessages', { topic: name, waitMs: 30_000 }, { timeoutMs: 600 }),
       );
       expect(timedOut.code).toBe('TIMEOUT');
-      // Disconnecting leaves the group at once; give the broker a moment to settle it.
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const { groups } = await admin.listGroups();
-      const fetchGroups = groups
-        .map((group) => group.groupId)
-        .filter((id) => id.startsWith('connectorkit-fetch-'));
-      const described = fetchGroups.length === 0 ? [] : (await admin.describeGroups(fetchGroups)).groups;
-      const ours = described
-        .flatMap((group) => group.members)
-        .filter((member) => member.clientId === clientId);
-      expect(ours).toEqual([]);
+      // Disconnecting leaves the group at once, which the broker settles in a moment; a consumer
+      // that only vanished would stay a member for its 10 s session timeout.
+      const members = async () => {
+        const { groups } = await admin.listGroups();
+        const fetchGroups = groups
+          .map((group) => group.groupId)
+          .filter((id) => id.startsWith('connectorkit-fetch-'));
+        const described = fetchGroups.length === 0 ? [] : (await admin.describeGroups(fetchGroups)).groups;
+        return described.flatMap((group) => group.members).filter((member) => member.clientId === clientId);
+      };
+      await vi.waitFor(async () => expect(await members()).toEqual([]), { timeout: 6_000, interval: 200 });
     } finally {
       await own.close();
     }

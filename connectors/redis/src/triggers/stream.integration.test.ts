@@ -273,7 +273,11 @@ describe('a consumer killed with SIGKILL in the middle of an entry', () => {
     lines.on('line', (line) => {
       if (line.startsWith('{')) childEvents.push(JSON.parse(line) as { started?: string; finished?: string });
     });
-    await waitUntil(() => childEvents.some((event) => event.started === '4'), 'the child to hang on entry 4');
+    await waitUntil(
+      () => childEvents.some((event) => event.started === '4'),
+      'the child to hang on entry 4',
+      30_000,
+    );
     expect(childEvents.filter((event) => event.finished).map((event) => event.finished)).toEqual([
       '1',
       '2',
@@ -297,7 +301,7 @@ describe('a consumer killed with SIGKILL in the middle of an entry', () => {
     const exited = new Promise((resolve) => child?.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
-    await waitUntil(() => handled.length === 7, 'entries 4 and 5 taken over', 5_000);
+    await waitUntil(() => handled.length === 7, 'entries 4 and 5 taken over', 15_000);
 
     const taken = handled.filter(({ n }) => n === '4' || n === '5');
     expect(taken.map(({ n }) => n).sort()).toEqual(['4', '5']);
@@ -308,5 +312,5 @@ describe('a consumer killed with SIGKILL in the middle of an entry', () => {
     ]);
     expect([...everyone].sort()).toEqual([...values].sort());
     await waitUntil(async () => (await pendingCount('work', 'g')) === 0, 'nothing left pending');
-  });
+  }, 60_000);
 });

@@ -196,7 +196,10 @@ export const ticks = defineTrigger({
           ctx.client.acknowledged.push(tick);
           await ctx.state.set('position', tick);
         } catch (error) {
-          ctx.log.warn('tick failed; left unacknowledged', { tick, code: (error as ConnectorError).code });
+          const code = error instanceof ConnectorError ? error.code : 'INTERNAL';
+          // A tick declined because the runtime is stopping is the graceful stop at work, not a failure.
+          if (code === 'CANCELLED') ctx.log.debug('tick left unacknowledged: stopping', { tick });
+          else ctx.log.warn('tick failed; left unacknowledged', { tick, code });
         }
         if (config.intervalMs > 0) await delay(config.intervalMs, ctx.signal).catch(() => undefined);
       }
