@@ -1,5 +1,5 @@
-import { type ConnectionConfig, ConnectorError, createKit } from '@connectorkit/core';
-import { CANARY_SECRET, secretLeaks } from '@connectorkit/testing';
+import { type ConnectionConfig, createKit } from '@connectorkit/core';
+import { CANARY_SECRET, failureOf, secretLeaks } from '@connectorkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import redis from './index.js';
 import { assertRedisRunning, OwnRedisServer } from './test-fixtures/redis-test-kit.js';
@@ -24,15 +24,6 @@ function kitFor(connection: Readonly<Record<string, unknown>>) {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => new Error('expected the call to fail'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
 describe.each([
   [
     'as the password field',
@@ -46,14 +37,14 @@ describe.each([
 ])('a password the server rejects, given %s', (_label, connection) => {
   it('shows in no printed form of the error of an action', async () => {
     await using kit = kitFor(connection(server.port));
-    const error = await failure(kit.invoke('redis.get', { key: 'k' }, { retry: false }));
+    const error = await failureOf(kit.invoke('redis.get', { key: 'k' }, { retry: false }));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });
 
   it('shows in no printed form of the error of the connection check', async () => {
     await using kit = kitFor(connection(server.port));
-    const error = await failure(kit.check('cache'));
+    const error = await failureOf(kit.check('cache'));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });

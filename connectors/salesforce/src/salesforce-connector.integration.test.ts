@@ -1,12 +1,6 @@
-import {
-  type ConnectionConfig,
-  ConnectorError,
-  createKit,
-  type Kit,
-  type LogRecord,
-} from '@connectorkit/core';
+import { type ConnectionConfig, createKit, type Kit, type LogRecord } from '@connectorkit/core';
 import { type EmulatorFor, type Sandbox, startSandbox } from '@connectorkit/sandbox';
-import { CANARY_SECRET, errorTexts } from '@connectorkit/testing';
+import { CANARY_SECRET, errorTexts, failureOf } from '@connectorkit/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { salesforceConnector } from './salesforce-connector.js';
 
@@ -59,17 +53,6 @@ function clientCredentials(): Record<string, unknown> {
 }
 
 let kit: ReturnType<typeof kitFor>;
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
 
 const tokenRequests = (): number =>
   salesforce.requests.filter((request) => request.path === '/services/oauth2/token').length;
@@ -159,7 +142,7 @@ describe('connection', () => {
         clientSecret: CANARY_SECRET,
       },
     });
-    const error = await failure(bad.check('crm'));
+    const error = await failureOf(bad.check('crm'));
     expect(error.code).toBe('AUTH');
     expect(error.message).toMatch(/clientCredentials/);
     expect(error.vendorCode).toMatch(/^invalid_(grant|client)$/);
@@ -185,13 +168,13 @@ describe('connection', () => {
     });
     await session.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' });
     salesforce.controls.expireSessions();
-    const error = await failure(session.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' }));
+    const error = await failureOf(session.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' }));
     expect(error).toMatchObject({ code: 'AUTH', vendorCode: 'INVALID_SESSION_ID' });
     expect(error.message).toMatch(/cannot renew/);
   });
 
   it('rejects a configuration without credentials with INVALID_CONFIG naming the key', async () => {
-    const error = await failure(kitFor({ loginUrl: salesforce.credentials.loginUrl }).check('crm'));
+    const error = await failureOf(kitFor({ loginUrl: salesforce.credentials.loginUrl }).check('crm'));
     expect(error).toMatchObject({ code: 'INVALID_CONFIG', path: '$.auth' });
   });
 });
@@ -233,11 +216,11 @@ describe('query', () => {
 
   it('rejects a missing or unknown parameter before calling Salesforce', async () => {
     const before = salesforce.requests.length;
-    const missing = await failure(
+    const missing = await failureOf(
       kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account WHERE Name = :name', parameters: {} }),
     );
     expect(missing).toMatchObject({ code: 'INVALID_INPUT', path: '$.parameters.name' });
-    const unknown = await failure(
+    const unknown = await failureOf(
       kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account', parameters: { nmae: 'x' } }),
     );
     expect(unknown).toMatchObject({ code: 'INVALID_INPUT', path: '$.parameters.nmae' });
@@ -302,17 +285,17 @@ describe('query', () => {
   });
 
   it('maps MALFORMED_QUERY and INVALID_FIELD to INVALID_INPUT keeping the errorCode', async () => {
-    const malformed = await failure(kit.invoke('salesforce.query', { soql: 'SELECT FROM Account' }));
+    const malformed = await failureOf(kit.invoke('salesforce.query', { soql: 'SELECT FROM Account' }));
     expect(malformed).toMatchObject({
       code: 'INVALID_INPUT',
       vendorCode: 'MALFORMED_QUERY',
       retryable: false,
     });
     expect(malformed.message).toMatch(/MALFORMED_QUERY/);
-    const field = await failure(kit.invoke('salesforce.query', { soql: 'SELECT Nmae FROM Account' }));
+    const field = await failureOf(kit.invoke('salesforce.query', { soql: 'SELECT Nmae FROM Account' }));
     expect(field).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'INVALID_FIELD' });
     expect(field.message).toMatch(/Nmae/);
-    const type = await failure(kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Acount' }));
+    const type = await failureOf(kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Acount' }));
     expect(type).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'INVALID_TYPE' });
   });
 });
@@ -333,9 +316,9 @@ describe('records', () => {
     await kit.invoke('salesforce.update', { sobject: 'Account', id, record: { Industry: 'Media' } });
     expect(salesforce.controls.record(id)).toMatchObject({ Name: 'Globex', Industry: 'Media' });
     await kit.invoke('salesforce.delete', { sobject: 'Account', id });
-    const gone = await failure(kit.invoke('salesforce.get', { sobject: 'Account', id }));
+    const gone = await failureOf(kit.invoke('salesforce.get', { sobject: 'Account', id }));
     expect(gone).toMatchObject({ code: 'NOT_FOUND', vendorCode: 'ENTITY_IS_DELETED' });
-    const never = await failure(
+    const never = await failureOf(
       kit.invoke('salesforce.get', { sobject: 'Account', id: '001000000000000AAA' }),
     );
     expect(never).toMatchObject({ code: 'NOT_FOUND', vendorCode: 'NOT_FOUND' });
@@ -362,31 +345,31 @@ describe('records', () => {
   });
 
   it('maps REQUIRED_FIELD_MISSING, DUPLICATE_VALUE, MALFORMED_ID and STRING_TOO_LONG', async () => {
-    const required = await failure(
+    const required = await failureOf(
       kit.invoke('salesforce.create', { sobject: 'Contact', record: { FirstName: 'Ada' } }),
     );
     expect(required).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'REQUIRED_FIELD_MISSING' });
     expect(required.message).toMatch(/LastName/);
     await kit.invoke('salesforce.create', { sobject: 'Invoice__c', record: { Number__c: 'INV-1' } });
-    const duplicate = await failure(
+    const duplicate = await failureOf(
       kit.invoke('salesforce.create', { sobject: 'Invoice__c', record: { Number__c: 'INV-1' } }),
     );
     expect(duplicate).toMatchObject({ code: 'CONFLICT', vendorCode: 'DUPLICATE_VALUE' });
-    const malformed = await failure(
+    const malformed = await failureOf(
       kit.invoke('salesforce.create', {
         sobject: 'Contact',
         record: { LastName: 'L', AccountId: 'not-an-id' },
       }),
     );
     expect(malformed).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'MALFORMED_ID' });
-    const long = await failure(
+    const long = await failureOf(
       kit.invoke('salesforce.create', { sobject: 'Contact', record: { LastName: 'x'.repeat(81) } }),
     );
     expect(long).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'STRING_TOO_LONG' });
   });
 
   it('rejects an id or sObject name that would change the URL before calling Salesforce', async () => {
-    const error = await failure(
+    const error = await failureOf(
       kit.invoke('salesforce.get', { sobject: 'Account/../User', id: '001000000000000AAA' }),
     );
     expect(error).toMatchObject({ code: 'INVALID_INPUT', path: '$.sobject' });
@@ -406,7 +389,7 @@ describe('describe and search', () => {
     expect(sobjects.map((sobject) => sobject.name)).toEqual(
       expect.arrayContaining(['Account', 'Contact', 'Lead', 'Opportunity', 'Invoice__c']),
     );
-    const unknown = await failure(kit.invoke('salesforce.describe', { sobject: 'Nothing__c' }));
+    const unknown = await failureOf(kit.invoke('salesforce.describe', { sobject: 'Nothing__c' }));
     expect(unknown.code).toBe('NOT_FOUND');
   });
 
@@ -468,7 +451,7 @@ describe('composite', () => {
       errors: [{ errorCode: 'REQUIRED_FIELD_MISSING' }],
     });
     const before = salesforce.controls.records('Lead').length;
-    const error = await failure(
+    const error = await failureOf(
       kit.invoke('salesforce.composite', {
         operation: 'create',
         sobject: 'Lead',
@@ -572,7 +555,7 @@ describe('bulk', () => {
   });
 
   it('upserts by external id, and asks for the field when it is missing', async () => {
-    const error = await failure(
+    const error = await failureOf(
       kit.invoke('salesforce.bulkIngest', {
         sobject: 'Account',
         operation: 'upsert',
@@ -610,7 +593,9 @@ describe('apiCall', () => {
   });
 
   it('refuses a path that leaves the instance', async () => {
-    const error = await failure(kit.invoke('salesforce.apiCall', { method: 'GET', path: '//example.com/x' }));
+    const error = await failureOf(
+      kit.invoke('salesforce.apiCall', { method: 'GET', path: '//example.com/x' }),
+    );
     expect(error).toMatchObject({ code: 'INVALID_INPUT', path: '$.path' });
   });
 });
@@ -618,7 +603,7 @@ describe('apiCall', () => {
 describe('limits and outages', () => {
   it('maps REQUEST_LIMIT_EXCEEDED to RATE_LIMITED', async () => {
     salesforce.controls.setLimit({ max: 100, remaining: 0 });
-    const error = await failure(
+    const error = await failureOf(
       kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' }, { retry: false }),
     );
     expect(error).toMatchObject({
@@ -633,7 +618,7 @@ describe('limits and outages', () => {
     const result = await kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' });
     expect(result.records).toHaveLength(4);
     salesforce.faults.serverError({ route: 'query', status: 503 });
-    const error = await failure(
+    const error = await failureOf(
       kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' }, { retry: false }),
     );
     expect(error).toMatchObject({ code: 'UNAVAILABLE', retryable: true });

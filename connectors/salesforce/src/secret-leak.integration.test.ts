@@ -1,6 +1,6 @@
-import { type ConnectionConfig, ConnectorError, createKit } from '@connectorkit/core';
+import { type ConnectionConfig, createKit } from '@connectorkit/core';
 import { type EmulatorFor, type Sandbox, startSandbox } from '@connectorkit/sandbox';
-import { CANARY_SECRET, secretLeaks } from '@connectorkit/testing';
+import { CANARY_SECRET, failureOf, secretLeaks } from '@connectorkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { salesforceConnector } from './salesforce-connector.js';
 
@@ -25,15 +25,6 @@ function kitFor(connection: Readonly<Record<string, unknown>>) {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => new Error('expected the call to fail'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
 describe('credentials Salesforce rejects', () => {
   it('a client secret shows in no printed form of the error of the connection check', async () => {
     await using kit = kitFor({
@@ -44,7 +35,7 @@ describe('credentials Salesforce rejects', () => {
         clientSecret: CANARY_SECRET,
       },
     });
-    const error = await failure(kit.check('crm'));
+    const error = await failureOf(kit.check('crm'));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });
@@ -54,7 +45,7 @@ describe('credentials Salesforce rejects', () => {
       instanceUrl: salesforce.credentials.instanceUrl,
       auth: { type: 'accessToken', accessToken: CANARY_SECRET },
     });
-    const error = await failure(kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' }));
+    const error = await failureOf(kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' }));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });
@@ -72,7 +63,7 @@ describe('credentials Salesforce rejects', () => {
         securityToken: CANARY_SECRET,
       },
     });
-    const error = await failure(kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' }));
+    const error = await failureOf(kit.invoke('salesforce.query', { soql: 'SELECT Id FROM Account' }));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET, `${CANARY_SECRET}${CANARY_SECRET}`])).toEqual([]);
   });

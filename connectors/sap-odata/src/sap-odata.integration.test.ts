@@ -1,5 +1,6 @@
-import { ConnectorError, createKit, type Kit } from '@connectorkit/core';
+import { createKit, type Kit } from '@connectorkit/core';
 import { type ODataTestServer, startODataServer } from '@connectorkit/test-odata-server';
+import { failureOf } from '@connectorkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sapOData from './index.js';
 
@@ -19,18 +20,6 @@ const ADA = '5b0a6c1e-3b7a-4c1e-9d7e-1a2b3c4d5e01';
 const TIM = '5b0a6c1e-3b7a-4c1e-9d7e-1a2b3c4d5e03';
 
 type SapKit = Kit<[typeof sapOData]>;
-
-function errorOf(promise: Promise<unknown>): Promise<ConnectorError> {
-  return promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (error: unknown) => {
-      expect(error).toBeInstanceOf(ConnectorError);
-      return error as ConnectorError;
-    },
-  );
-}
 
 describe.each([
   { version: 'v4' as const, idBase: 1000 },
@@ -240,17 +229,17 @@ describe.each([
     });
 
     it('names unknown entity sets and properties with a suggestion', async () => {
-      const set = await errorOf(kit.invoke('sap-odata.query', { entitySet: 'Order' }));
+      const set = await failureOf(kit.invoke('sap-odata.query', { entitySet: 'Order' }));
       expect(set.code).toBe('INVALID_INPUT');
       expect(set.message).toContain("no entity set 'Order' (did you mean 'Orders'?)");
       expect(set.path).toBe('$.entitySet');
-      const property = await errorOf(
+      const property = await failureOf(
         kit.invoke('sap-odata.query', { entitySet: 'Orders', filter: { property: 'totl', value: 1 } }),
       );
       expect(property.code).toBe('INVALID_INPUT');
       expect(property.message).toContain("'totl' is not a property of Orders (did you mean 'total'?)");
       expect(property.path).toBe('$.filter.property');
-      const literal = await errorOf(
+      const literal = await failureOf(
         kit.invoke('sap-odata.query', {
           entitySet: 'Orders',
           filter: { property: 'customer_ID', value: 'not-a-guid' },
@@ -281,13 +270,13 @@ describe.each([
     });
 
     it('fails with NOT_FOUND for a missing entity and INVALID_INPUT for a wrong key', async () => {
-      const missing = await errorOf(kit.invoke('sap-odata.get', { entitySet: 'Orders', key: 999_999 }));
+      const missing = await failureOf(kit.invoke('sap-odata.get', { entitySet: 'Orders', key: 999_999 }));
       expect(missing.code).toBe('NOT_FOUND');
       expect(missing.status).toBe(404);
-      const composite = await errorOf(kit.invoke('sap-odata.get', { entitySet: 'OrderItems', key: 1 }));
+      const composite = await failureOf(kit.invoke('sap-odata.get', { entitySet: 'OrderItems', key: 1 }));
       expect(composite.code).toBe('INVALID_INPUT');
       expect(composite.message).toContain('composite key (order_ID, position)');
-      const wrong = await errorOf(
+      const wrong = await failureOf(
         kit.invoke('sap-odata.get', { entitySet: 'OrderItems', key: { order_ID: 1, line: 2 } }),
       );
       expect(wrong.message).toContain("'line' is not a key property of OrderItems");
@@ -322,7 +311,7 @@ describe.each([
       expect(updated.etag).toBeDefined();
       expect(updated.etag).not.toBe(read.etag);
 
-      const stale = await errorOf(
+      const stale = await failureOf(
         kit.invoke('sap-odata.update', {
           entitySet: 'Orders',
           key: id,
@@ -334,7 +323,7 @@ describe.each([
       expect(stale.status).toBe(412);
       expect(stale.message).toContain('changed since its ETag was read');
 
-      const withoutEtag = await errorOf(
+      const withoutEtag = await failureOf(
         kit.invoke('sap-odata.update', { entitySet: 'Orders', key: id, data: { note: 'x' } }),
       );
       expect(withoutEtag.code).toBe('CONFLICT');
@@ -345,7 +334,7 @@ describe.each([
       await expect(
         kit.invoke('sap-odata.delete', { entitySet: 'Orders', key: id, etag: reread.etag ?? '' }),
       ).resolves.toEqual({ deleted: true });
-      const gone = await errorOf(kit.invoke('sap-odata.get', { entitySet: 'Orders', key: id }));
+      const gone = await failureOf(kit.invoke('sap-odata.get', { entitySet: 'Orders', key: id }));
       expect(gone.code).toBe('NOT_FOUND');
     });
 
@@ -361,7 +350,7 @@ describe.each([
       });
       expect(updated.etag).not.toBe(read.etag);
 
-      const stale = await errorOf(
+      const stale = await failureOf(
         kit.invoke('sap-odata.delete', { entitySet: 'Orders', key: id, etag: read.etag ?? '' }),
       );
       expect(stale.code).toBe('CONFLICT');
@@ -397,12 +386,12 @@ describe.each([
     });
 
     it('maps a duplicate key to CONFLICT and an unknown property to INVALID_INPUT', async () => {
-      const duplicate = await errorOf(
+      const duplicate = await failureOf(
         kit.invoke('sap-odata.create', { entitySet: 'Products', data: { code: 'P-001', title: 'again' } }),
       );
       expect(duplicate.code).toBe('CONFLICT');
       expect(duplicate.vendorCode).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
-      const unknown = await errorOf(
+      const unknown = await failureOf(
         kit.invoke('sap-odata.create', { entitySet: 'Products', data: { code: 'X', titel: 'typo' } }),
       );
       expect(unknown.code).toBe('INVALID_INPUT');
@@ -448,10 +437,10 @@ describe.each([
     });
 
     it('names unknown operations and parameters', async () => {
-      const unknown = await errorOf(kit.invoke('sap-odata.callFunction', { name: 'countOrder' }));
+      const unknown = await failureOf(kit.invoke('sap-odata.callFunction', { name: 'countOrder' }));
       expect(unknown.code).toBe('INVALID_INPUT');
       expect(unknown.message).toContain("(did you mean 'countOrders'?)");
-      const parameter = await errorOf(
+      const parameter = await failureOf(
         kit.invoke('sap-odata.callFunction', { name: 'countOrders', parameters: { state: 'open' } }),
       );
       expect(parameter.message).toContain("'countOrders' has no parameter 'state'");
@@ -519,7 +508,7 @@ describe.each([
         expect(entry.ok).toBe(false);
         expect(entry.error?.code).toBe('CONFLICT');
       }
-      const missing = await errorOf(kit.invoke('sap-odata.get', { entitySet: 'Products', key: code }));
+      const missing = await failureOf(kit.invoke('sap-odata.get', { entitySet: 'Products', key: code }));
       expect(missing.code).toBe('NOT_FOUND');
     });
   });
@@ -539,7 +528,7 @@ describe.each([
         failOnError: false,
       });
       expect(failed.status).toBe(404);
-      const error = await errorOf(
+      const error = await failureOf(
         kit.invoke('sap-odata.apiCall', { method: 'GET', path: 'http://example.com/steal' }),
       );
       expect(error.code).toBe('INVALID_INPUT');
@@ -663,7 +652,7 @@ describe('OAuth 2.0 client credentials against the fixture token endpoint', () =
       },
       logger: { level: 'silent' },
     });
-    const error = await errorOf(kit.invoke('sap-odata.query', { entitySet: 'Orders', top: 1 }));
+    const error = await failureOf(kit.invoke('sap-odata.query', { entitySet: 'Orders', top: 1 }));
     expect(error.code).toBe('AUTH');
     expect(error.vendorCode).toBe('invalid_client');
     expect(error.message).toContain('check clientId');
@@ -685,7 +674,7 @@ describe('version detection and configuration errors', () => {
       },
       logger: { level: 'silent' },
     });
-    const error = await errorOf(kit.invoke('sap-odata.query', { entitySet: 'Orders' }));
+    const error = await failureOf(kit.invoke('sap-odata.query', { entitySet: 'Orders' }));
     expect(error.code).toBe('INVALID_CONFIG');
     expect(error.message).toContain('set version: v4');
   });

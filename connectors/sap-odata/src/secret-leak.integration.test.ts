@@ -1,6 +1,6 @@
-import { type ConnectionConfig, ConnectorError, createKit } from '@connectorkit/core';
+import { type ConnectionConfig, createKit } from '@connectorkit/core';
 import { type ODataTestServer, startODataServer } from '@connectorkit/test-odata-server';
-import { CANARY_SECRET, secretLeaks } from '@connectorkit/testing';
+import { CANARY_SECRET, failureOf, secretLeaks } from '@connectorkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sapOData from './index.js';
 
@@ -24,15 +24,6 @@ function kitFor(connection: Readonly<Record<string, unknown>>) {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => new Error('expected the call to fail'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
 describe.each(['v4', 'v2'] as const)('OData %s: credentials the service rejects', (version) => {
   const serviceUrl = (): string => (version === 'v4' ? server.v4 : server.v2);
 
@@ -42,7 +33,7 @@ describe.each(['v4', 'v2'] as const)('OData %s: credentials the service rejects'
       serviceUrl: serviceUrl(),
       auth: { type: 'basic', username, password: CANARY_SECRET },
     });
-    const error = await failure(kit.invoke('sap-odata.query', { entitySet: 'Orders', top: 1 }));
+    const error = await failureOf(kit.invoke('sap-odata.query', { entitySet: 'Orders', top: 1 }));
     expect(error.code).toBe('AUTH');
     // The Authorization header carries base64 of `user:password`, not of the password alone.
     expect(secretLeaks(error, [CANARY_SECRET, `${username}:${CANARY_SECRET}`])).toEqual([]);
@@ -54,7 +45,7 @@ describe.each(['v4', 'v2'] as const)('OData %s: credentials the service rejects'
       serviceUrl: serviceUrl(),
       auth: { type: 'oauth2', tokenUrl: server.tokenUrl, clientId, clientSecret: CANARY_SECRET },
     });
-    const error = await failure(kit.invoke('sap-odata.query', { entitySet: 'Orders', top: 1 }));
+    const error = await failureOf(kit.invoke('sap-odata.query', { entitySet: 'Orders', top: 1 }));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET, `${clientId}:${CANARY_SECRET}`])).toEqual([]);
   });
@@ -65,7 +56,7 @@ describe.each(['v4', 'v2'] as const)('OData %s: credentials the service rejects'
       serviceUrl: serviceUrl(),
       auth: { type: 'basic', username, password: CANARY_SECRET },
     });
-    const error = await failure(kit.check('sales'));
+    const error = await failureOf(kit.check('sales'));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET, `${username}:${CANARY_SECRET}`])).toEqual([]);
   });

@@ -1,6 +1,6 @@
-import { type ConnectionConfig, ConnectorError, createKit } from '@connectorkit/core';
+import { type ConnectionConfig, createKit } from '@connectorkit/core';
 import { type EmulatorFor, type Sandbox, startSandbox } from '@connectorkit/sandbox';
-import { CANARY_SECRET, secretLeaks } from '@connectorkit/testing';
+import { CANARY_SECRET, failureOf, secretLeaks } from '@connectorkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackConnector } from './slack-connector.js';
 
@@ -31,26 +31,17 @@ function rejectedKit() {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => new Error('expected the call to fail'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
 describe('a token Slack rejects', () => {
   it('shows in no printed form of the error of an action', async () => {
     await using kit = rejectedKit();
-    const error = await failure(kit.invoke('slack.postMessage', { channel: 'general', text: 'x' }));
+    const error = await failureOf(kit.invoke('slack.postMessage', { channel: 'general', text: 'x' }));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });
 
   it('shows in no printed form of the error of the connection check', async () => {
     await using kit = rejectedKit();
-    const error = await failure(kit.check('slack'));
+    const error = await failureOf(kit.check('slack'));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });

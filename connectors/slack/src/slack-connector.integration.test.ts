@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ConnectionConfig, ConnectorError, createKit, type Kit } from '@connectorkit/core';
+import { type ConnectionConfig, createKit, type Kit } from '@connectorkit/core';
 import { type EmulatorFor, type Sandbox, startSandbox, startSandboxes } from '@connectorkit/sandbox';
-import { CANARY_SECRET, errorTexts } from '@connectorkit/testing';
+import { CANARY_SECRET, errorTexts, failureOf } from '@connectorkit/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { slackConnector } from './slack-connector.js';
 
@@ -24,17 +24,6 @@ function kitFor(connection: Readonly<Record<string, unknown>>) {
 }
 
 let kit: ReturnType<typeof kitFor>;
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
 
 const id = {
   channel: (name: string): string => slack.controls.channel(name)?.id ?? '',
@@ -100,7 +89,7 @@ describe('messages', () => {
   });
 
   it('rejects a message without text or blocks before calling Slack', async () => {
-    const error = await failure(kit.invoke('slack.postMessage', { channel: 'C1' }));
+    const error = await failureOf(kit.invoke('slack.postMessage', { channel: 'C1' }));
     expect(error).toMatchObject({ code: 'INVALID_INPUT', path: '$.text' });
     expect(slack.requests).toEqual([]);
   });
@@ -118,7 +107,9 @@ describe('messages', () => {
     expect(newest).toMatchObject({ text: 'v2', edited: { user: slack.credentials.botUserId } });
     await kit.invoke('slack.deleteMessage', { channel: posted.channel, ts: posted.ts });
     expect(slack.controls.messages('general').some((message) => message.ts === posted.ts)).toBe(false);
-    const gone = await failure(kit.invoke('slack.deleteMessage', { channel: posted.channel, ts: posted.ts }));
+    const gone = await failureOf(
+      kit.invoke('slack.deleteMessage', { channel: posted.channel, ts: posted.ts }),
+    );
     expect(gone).toMatchObject({
       code: 'NOT_FOUND',
       vendorCode: 'message_not_found',
@@ -128,7 +119,7 @@ describe('messages', () => {
 
   it("may not edit someone else's message", async () => {
     const [welcome] = slack.controls.messages('general');
-    const error = await failure(
+    const error = await failureOf(
       kit.invoke('slack.updateMessage', { channel: id.channel('general'), ts: welcome?.ts ?? '', text: 'x' }),
     );
     expect(error).toMatchObject({ code: 'FORBIDDEN', vendorCode: 'cant_update_message' });
@@ -142,12 +133,12 @@ describe('messages', () => {
     });
     expect(result.messageTs).toMatch(/^\d+\.\d{6}$/);
     expect(slack.state.ephemeralMessages).toMatchObject([{ user: id.user('alice'), text: 'only you' }]);
-    const unknown = await failure(
+    const unknown = await failureOf(
       kit.invoke('slack.postEphemeral', { channel: id.channel('general'), user: 'U404', text: 'x' }),
     );
     expect(unknown).toMatchObject({ code: 'NOT_FOUND', vendorCode: 'user_not_found' });
     const { channel } = await kit.invoke('slack.createChannel', { name: 'bot-only' });
-    const notMember = await failure(
+    const notMember = await failureOf(
       kit.invoke('slack.postEphemeral', { channel: channel.id, user: id.user('alice'), text: 'x' }),
     );
     expect(notMember).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'user_not_in_channel' });
@@ -173,7 +164,7 @@ describe('messages', () => {
       text: 'even later',
     });
     expect(fromSeconds.postAt).toBe(seconds);
-    const past = await failure(
+    const past = await failureOf(
       kit.invoke('slack.scheduleMessage', { channel: 'general', postAt: 1_000, text: 'x' }),
     );
     expect(past).toMatchObject({ code: 'INVALID_INPUT', vendorCode: 'time_in_past' });
@@ -205,7 +196,7 @@ describe('reactions and files', () => {
     expect((await kit.invoke('slack.removeReaction', { ...target, name: 'white_check_mark' })).changed).toBe(
       false,
     );
-    const missing = await failure(
+    const missing = await failureOf(
       kit.invoke('slack.addReaction', { channel: posted.channel, ts: '1.000001', name: 'eyes' }),
     );
     expect(missing.vendorCode).toBe('message_not_found');
@@ -233,7 +224,7 @@ describe('reactions and files', () => {
     });
     expect(slack.controls.fileContent(binary.files[0]?.id ?? '')?.equals(bytes)).toBe(true);
 
-    const both = await failure(
+    const both = await failureOf(
       kit.invoke('slack.uploadFile', { filename: 'x.txt', content: 'a', contentBase64: 'YQ==' }),
     );
     expect(both).toMatchObject({ code: 'INVALID_INPUT', path: '$.content' });
@@ -299,7 +290,7 @@ describe('channels, history and users — with pagination', () => {
   it('gets, creates and invites to channels', async () => {
     const created = await kit.invoke('slack.createChannel', { name: 'incident-42' });
     expect(created.channel).toMatchObject({ name: 'incident-42', isMember: true, isPrivate: false });
-    const taken = await failure(kit.invoke('slack.createChannel', { name: 'incident-42' }));
+    const taken = await failureOf(kit.invoke('slack.createChannel', { name: 'incident-42' }));
     expect(taken).toMatchObject({ code: 'CONFLICT', vendorCode: 'name_taken' });
     const invited = await kit.invoke('slack.invite', {
       channel: created.channel.id,
@@ -310,7 +301,7 @@ describe('channels, history and users — with pagination', () => {
       (await kit.invoke('slack.invite', { channel: created.channel.id, users: [id.user('alice')] })).channel
         .numMembers,
     ).toBe(3);
-    const unknown = await failure(
+    const unknown = await failureOf(
       kit.invoke('slack.invite', { channel: created.channel.id, users: ['U404'] }),
     );
     expect(unknown.code).toBe('NOT_FOUND');
@@ -335,7 +326,7 @@ describe('channels, history and users — with pagination', () => {
       isAdmin: true,
     });
     expect((await kit.invoke('slack.getUser', { user: alice.user.id })).user.id).toBe(alice.user.id);
-    const nobody = await failure(kit.invoke('slack.lookupUserByEmail', { email: 'nobody@example.com' }));
+    const nobody = await failureOf(kit.invoke('slack.lookupUserByEmail', { email: 'nobody@example.com' }));
     expect(nobody).toMatchObject({ code: 'NOT_FOUND', vendorCode: 'users_not_found' });
   });
 });
@@ -350,25 +341,25 @@ describe('apiCall', () => {
       ok: true,
       channel: { id: id.channel('random'), is_member: true },
     });
-    const unknown = await failure(kit.invoke('slack.apiCall', { method: 'nothing.here' }));
+    const unknown = await failureOf(kit.invoke('slack.apiCall', { method: 'nothing.here' }));
     expect(unknown).toMatchObject({ code: 'NOT_FOUND', vendorCode: 'unknown_method' });
-    const absolute = await failure(kit.invoke('slack.apiCall', { method: 'https://evil.example/steal' }));
+    const absolute = await failureOf(kit.invoke('slack.apiCall', { method: 'https://evil.example/steal' }));
     expect(absolute.code).toBe('INVALID_INPUT');
   });
 });
 
 describe("Slack's failures as ConnectorErrors", () => {
   it('maps channel_not_found, not_in_channel and missing_scope', async () => {
-    expect(await failure(kit.invoke('slack.history', { channel: 'C404' }))).toMatchObject({
+    expect(await failureOf(kit.invoke('slack.history', { channel: 'C404' }))).toMatchObject({
       code: 'NOT_FOUND',
       connector: 'slack',
     });
-    const outside = await failure(kit.invoke('slack.postMessage', { channel: 'random', text: 'x' }));
+    const outside = await failureOf(kit.invoke('slack.postMessage', { channel: 'random', text: 'x' }));
     expect(outside).toMatchObject({ code: 'FORBIDDEN', vendorCode: 'not_in_channel' });
     const token = slack.state.tokens[0];
     if (token !== undefined) token.scopes = token.scopes.filter((scope) => scope !== 'reactions:write');
     const posted = await kit.invoke('slack.postMessage', { channel: 'general', text: 'x' });
-    const scope = await failure(
+    const scope = await failureOf(
       kit.invoke('slack.addReaction', { channel: posted.channel, ts: posted.ts, name: 'eyes' }),
     );
     expect(scope.code).toBe('FORBIDDEN');
@@ -377,26 +368,28 @@ describe("Slack's failures as ConnectorErrors", () => {
 
   it('fails with AUTH for a token Slack does not accept, never showing the token', async () => {
     const wrong = kitFor({ token: CANARY_SECRET, baseUrl: slack.credentials.apiUrl });
-    const error = await failure(wrong.invoke('slack.postMessage', { channel: 'general', text: 'x' }));
+    const error = await failureOf(wrong.invoke('slack.postMessage', { channel: 'general', text: 'x' }));
     expect(error).toMatchObject({ code: 'AUTH', vendorCode: 'invalid_auth', retryable: false });
     for (const text of errorTexts(error)) expect(text).not.toContain(CANARY_SECRET);
-    const checked = await failure(wrong.check('slack'));
+    const checked = await failureOf(wrong.check('slack'));
     expect(checked.code).toBe('AUTH');
     for (const text of errorTexts(checked)) expect(text).not.toContain(CANARY_SECRET);
     slack.faults.invalidToken({ times: 1 });
-    expect((await failure(kit.invoke('slack.getUser', { user: id.user('alice') }))).code).toBe('AUTH');
+    expect((await failureOf(kit.invoke('slack.getUser', { user: id.user('alice') }))).code).toBe('AUTH');
   });
 
   it('maps 5xx to UNAVAILABLE, and the kit retries idempotent actions after it', async () => {
     slack.faults.serverError({ status: 500, times: 1 });
-    expect(await failure(kit.invoke('slack.postMessage', { channel: 'general', text: 'x' }))).toMatchObject({
-      code: 'UNAVAILABLE',
-      status: 500,
-      retryable: true,
-    });
+    expect(await failureOf(kit.invoke('slack.postMessage', { channel: 'general', text: 'x' }))).toMatchObject(
+      {
+        code: 'UNAVAILABLE',
+        status: 500,
+        retryable: true,
+      },
+    );
     slack.faults.serverError({ status: 503, times: 1 });
     expect(
-      await failure(kit.invoke('slack.getUser', { user: id.user('alice') }, { retry: false })),
+      await failureOf(kit.invoke('slack.getUser', { user: id.user('alice') }, { retry: false })),
     ).toMatchObject({
       code: 'UNAVAILABLE',
       status: 503,
@@ -444,14 +437,14 @@ describe("Slack's failures as ConnectorErrors", () => {
   it('surfaces RATE_LIMITED with retryAfterMs when Retry-After is longer than it waits — and keeps quiet meanwhile', async () => {
     const own = kitFor({ token: slack.credentials.botToken, baseUrl: slack.credentials.apiUrl });
     slack.faults.rateLimit({ route: 'users.info', retryAfterSeconds: 120, times: 1 });
-    const error = await failure(own.invoke('slack.getUser', { user: id.user('alice') }));
+    const error = await failureOf(own.invoke('slack.getUser', { user: id.user('alice') }));
     expect(error).toMatchObject({
       code: 'RATE_LIMITED',
       retryAfterMs: 120_000,
       retryable: true,
       status: 429,
     });
-    const again = await failure(own.invoke('slack.getUser', { user: id.user('alice') }));
+    const again = await failureOf(own.invoke('slack.getUser', { user: id.user('alice') }));
     expect(again.code).toBe('RATE_LIMITED');
     expect(again.retryAfterMs).toBeGreaterThan(110_000);
     expect(slack.requests).toHaveLength(1);
@@ -464,7 +457,7 @@ describe("Slack's failures as ConnectorErrors", () => {
       rateLimitRetries: 0,
     });
     slack.faults.rateLimit({ retryAfterSeconds: 0, times: 1 });
-    const error = await failure(impatient.invoke('slack.postMessage', { channel: 'general', text: 'x' }));
+    const error = await failureOf(impatient.invoke('slack.postMessage', { channel: 'general', text: 'x' }));
     expect(error).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 0 });
     expect(slack.requests.map((request) => request.status)).toEqual([429]);
   });
@@ -472,13 +465,13 @@ describe("Slack's failures as ConnectorErrors", () => {
   it('ends the HTTP request when the call times out or is cancelled', async () => {
     slack.faults.delay({ route: 'users.info', ms: 5_000 });
     const started = Date.now();
-    const timedOut = await failure(
+    const timedOut = await failureOf(
       kit.invoke('slack.getUser', { user: id.user('alice') }, { timeoutMs: 200, retry: false }),
     );
     expect(timedOut.code).toBe('TIMEOUT');
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const cancelled = await failure(
+    const cancelled = await failureOf(
       kit.invoke('slack.getUser', { user: id.user('alice') }, { signal: controller.signal }),
     );
     expect(cancelled.code).toBe('CANCELLED');
@@ -514,7 +507,7 @@ describe('sandbox: true', () => {
   it('says how to start the sandbox when it is not running', async () => {
     process.env.CONNECTORKIT_SANDBOX_SLACK_URL = 'http://127.0.0.1:9';
     process.env.CONNECTORKIT_SANDBOX_SLACK_TOKEN = 'xoxb-sandbox-bot-token';
-    const error = await failure(kitFor({ sandbox: true }).check('slack'));
+    const error = await failureOf(kitFor({ sandbox: true }).check('slack'));
     expect(error.code).toBe('UNAVAILABLE');
     expect(error.message).toMatch(/ck sandbox start slack/);
   });

@@ -1,6 +1,6 @@
-import { type ConnectionConfig, ConnectorError, createKit } from '@connectorkit/core';
+import { type ConnectionConfig, createKit } from '@connectorkit/core';
 import { type EmulatorFor, type Sandbox, startSandbox } from '@connectorkit/sandbox';
-import { CANARY_SECRET, secretLeaks } from '@connectorkit/testing';
+import { CANARY_SECRET, failureOf, secretLeaks } from '@connectorkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twitterConnector } from './twitter-connector.js';
 
@@ -27,26 +27,17 @@ function kitFor(connection: Readonly<Record<string, unknown>>) {
   });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => new Error('expected the call to fail'),
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
-
 describe('credentials the API rejects', () => {
   it('a bearer token shows in no printed form of the error of an action', async () => {
     await using kit = kitFor({ bearerToken: CANARY_SECRET });
-    const error = await failure(kit.invoke('twitter.getUserByUsername', { username: 'alice' }));
+    const error = await failureOf(kit.invoke('twitter.getUserByUsername', { username: 'alice' }));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });
 
   it('a user access token shows in no printed form of the error of the connection check', async () => {
     await using kit = kitFor({ userAccessToken: CANARY_SECRET });
-    const error = await failure(kit.check('x'));
+    const error = await failureOf(kit.check('x'));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });
@@ -58,7 +49,7 @@ describe('credentials the API rejects', () => {
       accessToken: twitter.credentials.accessToken,
       accessSecret: CANARY_SECRET,
     });
-    const error = await failure(kit.invoke('twitter.getUserByUsername', { username: 'alice' }));
+    const error = await failureOf(kit.invoke('twitter.getUserByUsername', { username: 'alice' }));
     expect(error.code).toBe('AUTH');
     expect(secretLeaks(error, [CANARY_SECRET])).toEqual([]);
   });

@@ -1,6 +1,6 @@
-import { type ConnectionConfig, ConnectorError, createKit, type Kit } from '@connectorkit/core';
+import { type ConnectionConfig, createKit, type Kit } from '@connectorkit/core';
 import { type EmulatorFor, type Sandbox, startSandbox } from '@connectorkit/sandbox';
-import { CANARY_SECRET } from '@connectorkit/testing';
+import { CANARY_SECRET, failureOf } from '@connectorkit/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { twitterConnector } from './twitter-connector.js';
 
@@ -23,17 +23,6 @@ function kitFor(connection: Readonly<Record<string, unknown>>) {
 let kit: ReturnType<typeof kitFor>;
 let app: ReturnType<typeof kitFor>;
 let oauth1: ReturnType<typeof kitFor>;
-
-async function failure(promise: Promise<unknown>): Promise<ConnectorError> {
-  const error = await promise.then(
-    () => {
-      throw new Error('expected the call to fail');
-    },
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConnectorError);
-  return error as ConnectorError;
-}
 
 const userId = (name: string): string => twitter.controls.user(name)?.id ?? '';
 
@@ -88,7 +77,7 @@ describe('tweets', () => {
     expect(withPoll.includes?.polls?.[0]).toMatchObject({ options: [{ label: 'Mon' }, { label: 'Fri' }] });
 
     expect(await kit.invoke('twitter.deleteTweet', { id: reply.id })).toEqual({ deleted: true });
-    const gone = await failure(app.invoke('twitter.getTweet', { id: reply.id }));
+    const gone = await failureOf(app.invoke('twitter.getTweet', { id: reply.id }));
     expect(gone.code).toBe('NOT_FOUND');
     expect(gone.message).toContain(reply.id);
   });
@@ -99,16 +88,16 @@ describe('tweets', () => {
   });
 
   it('rejects an empty tweet and maps the API refusals', async () => {
-    const empty = await failure(kit.invoke('twitter.postTweet', {}));
+    const empty = await failureOf(kit.invoke('twitter.postTweet', {}));
     expect(empty).toMatchObject({ code: 'INVALID_INPUT', path: '$.text' });
     await kit.invoke('twitter.postTweet', { text: 'once' });
-    const duplicate = await failure(kit.invoke('twitter.postTweet', { text: 'once' }));
+    const duplicate = await failureOf(kit.invoke('twitter.postTweet', { text: 'once' }));
     expect(duplicate.code).toBe('FORBIDDEN');
     expect(duplicate.message).toContain('duplicate content');
-    const appOnly = await failure(app.invoke('twitter.postTweet', { text: 'as the app' }));
+    const appOnly = await failureOf(app.invoke('twitter.postTweet', { text: 'as the app' }));
     expect(appOnly).toMatchObject({ code: 'FORBIDDEN', vendorCode: 'unsupported-authentication' });
     const others = twitter.controls.postTweet({ author: 'alice', text: 'not yours' });
-    const notMine = await failure(kit.invoke('twitter.deleteTweet', { id: others.id }));
+    const notMine = await failureOf(kit.invoke('twitter.deleteTweet', { id: others.id }));
     expect(notMine.code).toBe('FORBIDDEN');
   });
 });
@@ -143,7 +132,7 @@ describe('search and timelines', () => {
       sinceId: first.tweets[1]?.id ?? '',
     });
     expect(since.tweets.map((tweet) => tweet.text)).toEqual(['release party #ship', 'release note 24 #ship']);
-    const bad = await failure(app.invoke('twitter.searchRecent', { query: 'lang:en hello' }));
+    const bad = await failureOf(app.invoke('twitter.searchRecent', { query: 'lang:en hello' }));
     expect(bad).toMatchObject({ code: 'INVALID_INPUT', path: '$.query' });
   });
 
@@ -155,7 +144,7 @@ describe('search and timelines', () => {
     expect(alice.user).toMatchObject({ username: 'alice', verified: true });
     const byId = await app.invoke('twitter.getUser', { id: alice.user.id, userFields: ['description'] });
     expect(byId.user.description).toBe('Writes about integrations.');
-    const missing = await failure(app.invoke('twitter.getUserByUsername', { username: 'nobody_here' }));
+    const missing = await failureOf(app.invoke('twitter.getUserByUsername', { username: 'nobody_here' }));
     expect(missing.code).toBe('NOT_FOUND');
 
     const mine = twitter.controls.postTweet({ author: 'alice', text: 'original thought' });
@@ -179,7 +168,7 @@ describe('search and timelines', () => {
     twitter.controls.postTweet({ author: 'bob', text: '@sandbox_bot ping' });
     const mentions = await kit.invoke('twitter.mentions', { maxResults: 5 });
     expect(mentions.tweets[0]?.text).toBe('@sandbox_bot ping');
-    const appMentions = await failure(app.invoke('twitter.mentions', {}));
+    const appMentions = await failureOf(app.invoke('twitter.mentions', {}));
     expect(appMentions.code).toBe('FORBIDDEN');
   });
 });
@@ -221,7 +210,7 @@ describe('engagement', () => {
     });
     expect(dm.dmConversationId).toContain(userId('bob'));
     expect(twitter.controls.directMessages()[0]).toMatchObject({ id: dm.dmEventId, text: 'report ready' });
-    const missing = await failure(kit.invoke('twitter.like', { tweetId: '123' }));
+    const missing = await failureOf(kit.invoke('twitter.like', { tweetId: '123' }));
     expect(missing.code).toBe('NOT_FOUND');
   });
 });
@@ -243,7 +232,9 @@ describe('apiCall', () => {
     expect(created.body).toMatchObject({ data: { text: 'raw post' } });
     const createdId = (created.body as { data: { id: string } }).data.id;
     expect(twitter.controls.tweet(createdId)?.authorId).toBe(twitter.credentials.userId);
-    const unknown = await failure(kit.invoke('twitter.apiCall', { method: 'GET', path: 'no/such/endpoint' }));
+    const unknown = await failureOf(
+      kit.invoke('twitter.apiCall', { method: 'GET', path: 'no/such/endpoint' }),
+    );
     expect(unknown.code).toBe('NOT_FOUND');
   });
 });
@@ -268,7 +259,7 @@ describe('rate limits and failures', () => {
       maxRateLimitWaitMs: 1_000,
     });
     twitter.controls.spendRateLimit('GET /2/tweets/search/recent', { resetInSeconds: 600 });
-    const error = await failure(
+    const error = await failureOf(
       impatient.invoke('twitter.searchRecent', { query: 'hello' }, { retry: false }),
     );
     expect(error.code).toBe('RATE_LIMITED');
@@ -278,13 +269,13 @@ describe('rate limits and failures', () => {
 
   it('maps a bad token to AUTH without echoing it, and a server error to UNAVAILABLE', async () => {
     const bad = kitFor({ baseUrl: twitter.credentials.apiUrl, bearerToken: CANARY_SECRET });
-    const error = await failure(bad.invoke('twitter.getUserByUsername', { username: 'alice' }));
+    const error = await failureOf(bad.invoke('twitter.getUserByUsername', { username: 'alice' }));
     expect(error.code).toBe('AUTH');
     expect(JSON.stringify(error)).not.toContain(CANARY_SECRET);
     expect(String(error.stack)).not.toContain(CANARY_SECRET);
     expect(JSON.stringify(error.cause ?? null)).not.toContain(CANARY_SECRET);
     twitter.faults.serverError({ route: 'GET /2/users/:id', status: 503 });
-    const down = await failure(app.invoke('twitter.getUser', { id: userId('alice') }, { retry: false }));
+    const down = await failureOf(app.invoke('twitter.getUser', { id: userId('alice') }, { retry: false }));
     expect(down.code).toBe('UNAVAILABLE');
   });
 
@@ -296,7 +287,7 @@ describe('rate limits and failures', () => {
       accessToken: twitter.credentials.accessToken,
       accessSecret: CANARY_SECRET,
     });
-    const error = await failure(leaky.check('x'));
+    const error = await failureOf(leaky.check('x'));
     expect(error.code).toBe('AUTH');
     expect(`${error.message} ${JSON.stringify(error)} ${String(error.stack)}`).not.toContain(CANARY_SECRET);
     expect(JSON.stringify(leaky.catalog())).not.toContain(CANARY_SECRET);
@@ -305,7 +296,7 @@ describe('rate limits and failures', () => {
 
 describe('apiCall paths', () => {
   it.each(['../oauth2/token', 'https://example.com/steal', 'users//me'])('refuses %s', async (path) => {
-    const error = await failure(kit.invoke('twitter.apiCall', { method: 'GET', path }));
+    const error = await failureOf(kit.invoke('twitter.apiCall', { method: 'GET', path }));
     expect(error).toMatchObject({ code: 'INVALID_INPUT', path: '$.path' });
   });
 });

@@ -9,4 +9,5 @@ export {
   describeConformance,
   errorTexts,
 } from './conformance.js';
+export { failureOf } from './failure.js';
 export { printedError, secretForms, secretLeaks } from './secret-leak.js';
