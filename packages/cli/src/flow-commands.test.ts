@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_VALID_TOKEN } from '@connectorkit/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestProject, runCli, type TestProject } from './test-support/project.js';
+import { createTestProject, runCli, type TestProject, TICKING_FLOW } from './test-support/project.js';
 
 const CANARY = 'ck-canary-flow-91b3';
 const CONFIG = `connections:
@@ -169,22 +169,7 @@ describe('ck start', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)(
     'stops gracefully on %s: the run in flight finishes and only it is acknowledged',
     async (signal) => {
-      writeFileSync(
-        join(project.root, 'flows', 'ticking.flow.yaml'),
-        `name: ticking
-on:
-  trigger: sample.ticks
-  connection: sample
-  config: { count: 5 }
-steps:
-  - call: sample.wait
-    connection: sample
-    with: { ms: 300 }
-  - call: sample.put
-    connection: sample
-    with: { key: "= 'tick-' & event.tick", text: done }
-`,
-      );
+      writeFileSync(join(project.root, 'flows', 'ticking.flow.yaml'), TICKING_FLOW);
       const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
       const child = spawn(process.execPath, [bin, 'start', 'ticking'], {
         cwd: project.root,

@@ -6,26 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { SAMPLE_VALID_TOKEN } from '@connectorkit/core/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BROKEN_PIPE_EXIT_CODE, guardStandardStreams, whenOutputFails } from './standard-streams.js';
-import { createTestProject, type TestProject } from './test-support/project.js';
+import { createTestProject, type TestProject, TICKING_FLOW } from './test-support/project.js';
 
 const CONFIG = `connections:
   sample:
     connector: sample
     token: \${SAMPLE_TOKEN}
-`;
-
-const TICKING = `name: ticking
-on:
-  trigger: sample.ticks
-  connection: sample
-  config: { count: 5 }
-steps:
-  - call: sample.wait
-    connection: sample
-    with: { ms: 300 }
-  - call: sample.put
-    connection: sample
-    with: { key: "= 'tick-' & event.tick", text: done }
 `;
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -108,7 +94,7 @@ describe('ck with a reader that goes away', () => {
 
   it('stops `ck start` gracefully: the runs in flight finish and are acknowledged', async () => {
     mkdirSync(join(project.root, 'flows'));
-    writeFileSync(join(project.root, 'flows', 'ticking.flow.yaml'), TICKING);
+    writeFileSync(join(project.root, 'flows', 'ticking.flow.yaml'), TICKING_FLOW);
     // The reader goes once the first run has started; a later line (that run ending, or the next
     // starting) finds the pipe closed while the run is in flight.
     const result = await ckWithClosedReader(['start', 'ticking'], {

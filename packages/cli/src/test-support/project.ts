@@ -70,3 +70,21 @@ export async function runCli(
   const code = await run(argv, { io });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
+
+/**
+ * A flow bound to the sample connector's `ticks` trigger: five ticks, each run taking about
+ * 300 ms, so that a stop arrives while a run is in flight.
+ */
+export const TICKING_FLOW = `name: ticking
+on:
+  trigger: sample.ticks
+  connection: sample
+  config: { count: 5 }
+steps:
+  - call: sample.wait
+    connection: sample
+    with: { ms: 300 }
+  - call: sample.put
+    connection: sample
+    with: { key: "= 'tick-' & event.tick", text: done }
+`;
