@@ -118,6 +118,52 @@ describe('DeadlineQueue with fake timers', () => {
     expect(expired).toEqual([1, 2]);
   });
 
+  it('takes an entry again once it finished, and refuses one still queued', async () => {
+    const queue = new DeadlineQueue(16);
+    const expired: number[] = [];
+    const [entry, other] = entries(2, expired) as [Entry, Entry];
+    queue.add(entry);
+    queue.settle(entry);
+    queue.add(entry);
+    expect(queue.size).toBe(1);
+    queue.settle(entry);
+    expect(queue.size).toBe(0);
+    await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
+    expect(expired).toEqual([]);
+    queue.add(entry);
+    queue.add(other);
+    expect(() => queue.add(entry)).toThrow(/already in the queue/);
+    expect(() => queue.add(other)).toThrow(/already in the queue/);
+    await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
+    expect(expired).toEqual([0, 1]);
+    // Expired entries may run again, and expire again.
+    queue.add(entry);
+    await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
+    expect(expired).toEqual([0, 1, 0]);
+    expect(queue.size).toBe(0);
+  });
+
+  it('lets an expiring entry settle another one, which then never expires', async () => {
+    const queue = new DeadlineQueue(16);
+    const expired: number[] = [];
+    const [, second, third] = entries(3, expired) as [Entry, Entry, Entry];
+    const first: Entry = {
+      id: 0,
+      epoch: undefined,
+      settled: false,
+      newer: undefined,
+      older: undefined,
+      expire: () => {
+        expired.push(0);
+        queue.settle(second);
+      },
+    };
+    for (const entry of [first, second, third]) queue.add(entry);
+    await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
+    expect(expired).toEqual([0, 2]);
+    expect(queue.size).toBe(0);
+  });
+
   it('handles an entry added while another expires', async () => {
     const queue = new DeadlineQueue(16);
     const expired: number[] = [];

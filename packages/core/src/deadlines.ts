@@ -56,7 +56,12 @@ export class DeadlineQueue {
     return this.live;
   }
 
+  /** Adds a running entry; one that finished (settled or expired) may be added again. */
   add(item: Expirable): void {
+    if (item === this.newest || item.newer !== undefined) {
+      throw new Error('DeadlineQueue.add: the entry is already in the queue');
+    }
+    item.settled = false;
     item.epoch = this.epoch;
     item.newer = undefined;
     item.older = this.newest;
