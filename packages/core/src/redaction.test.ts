@@ -601,7 +601,59 @@ describe('Redactor', () => {
         expect(huge.key0).toBe('value 0');
       });
 
-      it('never throws, whatever hangs off the error', () => {
+      it('counts errors against its budget: a huge AggregateError is cut short', () => {
+        const inner = Array.from({ length: 100_000 }, (_, index) => new Error(`failure ${index} ${CANARY}`));
+        const error = new AggregateError(inner, 'all failed');
+        redactor().error(error);
+        const kept = error.errors as unknown[];
+        expect(kept.length).toBeLessThanOrEqual(5_001);
+        expect(kept.at(-1)).toMatch(/^\[truncated\] \d+ more$/);
+        const visited = inner.filter((item) => !item.message.includes(CANARY)).length;
+        expect(visited).toBeGreaterThan(0);
+        expect(visited).toBeLessThanOrEqual(5_000);
+        expect(inner.at(-1)?.message).toContain(CANARY);
+        expect(printed(error)).not.toContain(CANARY);
+      });
+
+      it('counts errors held in arrays of an object against its budget', () => {
+        const failures = Array.from(
+          { length: 100_000 },
+          (_, index) => new Error(`failure ${index} ${CANARY}`),
+        );
+        const error = Object.assign(new Error('failed'), { details: { failures } });
+        redactor().error(error);
+        const kept = (error.details as { failures: unknown[] }).failures;
+        expect(kept).not.toBe(failures);
+        expect(kept.length).toBeLessThanOrEqual(5_001);
+        expect(kept.at(-1)).toMatch(/^\[truncated\] \d+ more$/);
+        expect(failures.filter((item) => !item.message.includes(CANARY)).length).toBeLessThanOrEqual(5_000);
+        expect(failures).toHaveLength(100_000);
+        expect(printed(error)).not.toContain(CANARY);
+      });
+
+      it('counts the errors of nested AggregateErrors against its budget', () => {
+        const all: Error[] = [];
+        const tree = (level: number): Error => {
+          const error =
+            level === 0
+              ? new Error(`leaf ${CANARY}`)
+              : new AggregateError(
+                  [tree(level - 1), tree(level - 1), tree(level - 1)],
+                  `level ${level} ${CANARY}`,
+                );
+          all.push(error);
+          return error;
+        };
+        const root = tree(9);
+        redactor().error(root);
+        const visited = all.filter((error) => !error.message.includes(CANARY)).length;
+        expect(all.length).toBeGreaterThan(25_000);
+        expect(visited).toBeLessThanOrEqual(5_001);
+        expect(printed(root)).not.toContain(CANARY);
+        expect(printed(root)).toContain('[truncated]');
+      });
+
+      it('never throws, whatever hangs off the error, and scrubs what comes after it', () => {
         const revoked = Proxy.revocable({}, {});
         revoked.revoke();
         const hostile = new Proxy(
@@ -620,8 +672,92 @@ describe('Redactor', () => {
           enumerable: true,
           configurable: true,
         });
-        expect(() => redactor().error(error)).not.toThrow();
+        Object.assign(error, {
+          config: { headers: { authorization: `Bearer ${CANARY}` } },
+          url: `https://api.test/?q=${CANARY}`,
+        });
+        expect(redactor().error(error)).toBe(error);
         expect(error.message).toBe(`failed ${REDACTED}`);
+        expect(error).toMatchObject({
+          revoked: UNREADABLE_TEXT,
+          hostile: UNREADABLE_TEXT,
+          lazy: UNREADABLE_TEXT,
+          config: { headers: { authorization: REDACTED } },
+          url: `https://api.test/?q=${REDACTED}`,
+        });
+        expect(() => printed(error)).not.toThrow();
+        expect(printed(error)).not.toContain(CANARY);
+      });
+
+      it.each<[string, () => object]>([
+        [
+          'a revoked proxy',
+          () => {
+            const revoked = Proxy.revocable({}, {});
+            revoked.revoke();
+            return revoked.proxy;
+          },
+        ],
+        [
+          'a proxy whose prototype cannot be read',
+          () =>
+            new Proxy(
+              {},
+              {
+                getPrototypeOf() {
+                  throw new Error('no prototype');
+                },
+              },
+            ),
+        ],
+      ])('scrubs the properties after %s, also in a frozen error and in a cause', (_label, proxy) => {
+        const make = (): Error =>
+          Object.assign(new Error(`failed ${CANARY}`), {
+            proxy: proxy(),
+            list: [proxy(), `item ${CANARY}`],
+            config: { headers: { authorization: `Bearer ${CANARY}` } },
+            url: `https://api.test/?q=${CANARY}`,
+          });
+        const plain = make();
+        redactor().error(plain);
+        expect(plain).toMatchObject({ proxy: UNREADABLE_TEXT, list: [UNREADABLE_TEXT, `item ${REDACTED}`] });
+        expect(printed(plain)).not.toContain(CANARY);
+
+        const frozen = Object.freeze(make());
+        const copy = redactor().error(frozen);
+        expect(copy).not.toBe(frozen);
+        expect(copy.message).toBe(`failed ${REDACTED}`);
+        expect(printed(copy)).not.toContain(CANARY);
+
+        const parent = new ConnectorError('INTERNAL', 'failed', { cause: make() });
+        redactor().error(parent);
+        expect(printed(parent)).not.toContain(CANARY);
+      });
+
+      it('replaces an error it cannot read at all by a new error with its scrubbed message, name and code', () => {
+        const original = Object.assign(new TypeError(`failed ${CANARY}`), {
+          code: 'E_CANARY',
+          config: { headers: { authorization: `Bearer ${CANARY}` } },
+        });
+        const noPrototype = new Proxy(original, {
+          getPrototypeOf() {
+            throw new Error('no prototype');
+          },
+        });
+        const noKeys = new Proxy(original, {
+          ownKeys() {
+            throw new Error('no keys');
+          },
+        });
+        for (const error of [noPrototype, noKeys]) {
+          const replaced = redactor().error(error);
+          expect(replaced).not.toBe(error);
+          expect(replaced).toBeInstanceOf(Error);
+          expect(replaced.message).toBe(`failed ${REDACTED}`);
+          expect(replaced.name).toBe('TypeError');
+          expect((replaced as Error & { code?: unknown }).code).toBe('E_CANARY');
+          expect(printed(replaced)).not.toContain(CANARY);
+        }
       });
 
       it('keeps the errors of an AggregateError as errors, scrubbing what hangs off them', () => {
@@ -644,6 +780,7 @@ describe('Redactor', () => {
 });
 
 const CIRCULAR_TEXT = '[Circular]';
+const UNREADABLE_TEXT = '[unreadable]';
 
 function safeJson(value: unknown): string {
   try {

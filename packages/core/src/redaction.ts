@@ -263,19 +263,23 @@ export class Redactor {
    *   A plain object or array that holds nothing to hide is kept as it is.
    * - A frozen error cannot be rewritten: it is replaced by a redacted copy with the same
    *   prototype (the returned value, or the copy its parent's `cause` points to).
+   * - A property that cannot be read (a throwing getter, a revoked proxy or one that refuses a
+   *   trap) shows as `[unreadable]`; the rest of the error is still scrubbed.
    * - The work is bounded: shared and circular references are visited once (a cycle shows as
-   *   `[Circular]`), and past a depth of 16 or a budget of 5,000 values the rest shows as
-   *   `[truncated]`. It never throws.
+   *   `[Circular]`), and past a depth of 16 or a budget of 5,000 values — errors count too —
+   *   the rest shows as `[truncated]`.
+   * - It never throws, and never returns the error unredacted: an error that cannot be walked
+   *   at all is replaced by a new `Error` holding only its scrubbed message, name and code.
    *
    * Runs on failures only: nothing of it costs a successful call.
    */
   error<E>(error: E): E {
-    if (!(error instanceof Error)) return error;
     try {
+      if (!(error instanceof Error)) return error;
       return new ErrorScrub(this).error(error, 0) as E;
     } catch {
-      // Redaction must not replace the failure being reported; the walk guards every access.
-      return error;
+      // Redaction must not replace the failure being reported, nor let it out with its secrets.
+      return unreadableError(error, this) as E;
     }
   }
 }
@@ -284,6 +288,9 @@ const MAXIMUM_DEPTH = 16;
 const NODE_BUDGET = 5_000;
 const TRUNCATED = '[truncated]';
 const CIRCULAR = '[Circular]';
+const UNREADABLE = '[unreadable]';
+/** What `readProperty` returns when a getter throws. */
+const THREW: unique symbol = Symbol('threw');
 /** Marks a property a copy leaves out. */
 const OMIT: unique symbol = Symbol('omit');
 /** Text properties of an error that hold prose, not data: only known secrets are scrubbed. */
@@ -302,11 +309,11 @@ class ErrorScrub {
     if (known !== undefined) return known as Error;
     if (Object.isFrozen(error)) return this.errorCopy(error, depth);
     this.replacements.set(error, error);
-    for (const key of ownKeys(error)) {
+    for (const key of Reflect.ownKeys(error)) {
       const descriptor = ownDescriptor(error, key);
       if (descriptor === undefined) continue;
       const current = 'value' in descriptor ? descriptor.value : readProperty(error, key);
-      const redacted = this.errorProperty(key, current, depth);
+      const redacted = this.property(key, current, depth);
       if (redacted === current) continue;
       if (!replaceProperty(error, key, descriptor, redacted)) {
         this.replacements.delete(error);
@@ -320,11 +327,11 @@ class ErrorScrub {
   private errorCopy(error: Error, depth: number): Error {
     const copy = Object.create(Object.getPrototypeOf(error) as object | null) as Error;
     this.replacements.set(error, copy);
-    for (const key of ownKeys(error)) {
+    for (const key of Reflect.ownKeys(error)) {
       const descriptor = ownDescriptor(error, key);
       if (descriptor === undefined) continue;
       const current = 'value' in descriptor ? descriptor.value : readProperty(error, key);
-      const redacted = this.errorProperty(key, current, depth);
+      const redacted = this.property(key, current, depth);
       if (redacted === OMIT) continue;
       Object.defineProperty(copy, key, {
         value: redacted,
@@ -336,6 +343,16 @@ class ErrorScrub {
     return copy;
   }
 
+  /** One property of an error, redacted on its own: what throws on the way shows as `[unreadable]`. */
+  private property(key: PropertyKey, value: unknown, depth: number): unknown {
+    if (value === THREW) return UNREADABLE;
+    try {
+      return this.errorProperty(key, value, depth);
+    } catch {
+      return UNREADABLE;
+    }
+  }
+
   private errorProperty(key: PropertyKey, value: unknown, depth: number): unknown {
     if (typeof value === 'string') {
       if (ERROR_PROSE.has(key)) return this.redactor.text(value);
@@ -345,19 +362,44 @@ class ErrorScrub {
     if (typeof value === 'function') return value;
     if (value === null || typeof value !== 'object') return value;
     // The errors of an AggregateError stay errors.
-    if (key === 'errors' && Array.isArray(value)) {
-      const errors = value.map((item: unknown) =>
-        item instanceof Error ? this.nested(item, depth) : this.copy(item, depth + 1),
-      );
-      return errors.every((item, index) => item === value[index]) ? value : errors;
-    }
+    if (key === 'errors' && Array.isArray(value)) return this.errors(value, depth);
     if (this.sensitive(key, value)) return REDACTED_TEXT;
     return this.copy(value, depth + 1);
   }
 
+  /** The `errors` of an AggregateError, each redacted on its own, within the budget. */
+  private errors(value: unknown[], depth: number): unknown[] {
+    const errors: unknown[] = [];
+    let changed = false;
+    for (const item of value) {
+      if (this.nodes >= NODE_BUDGET) {
+        errors.push(`${TRUNCATED} ${value.length - errors.length} more`);
+        return errors;
+      }
+      let redacted: unknown;
+      try {
+        redacted = item instanceof Error ? this.nested(item, depth) : this.copy(item, depth + 1);
+      } catch {
+        redacted = UNREADABLE;
+      }
+      if (redacted !== item) changed = true;
+      errors.push(redacted === OMIT ? undefined : redacted);
+    }
+    return changed ? errors : value;
+  }
+
+  /** An error held by another: counted against the budget like any value. */
   private nested(error: Error, depth: number): unknown {
-    if (depth + 1 > MAXIMUM_DEPTH) return TRUNCATED;
-    return this.error(error, depth + 1);
+    const known = this.replacements.get(error);
+    if (known !== undefined) return known;
+    if (depth + 1 > MAXIMUM_DEPTH || ++this.nodes > NODE_BUDGET) return TRUNCATED;
+    try {
+      return this.error(error, depth + 1);
+    } catch {
+      // Later references to it must not find the error itself, half scrubbed.
+      this.replacements.set(error, UNREADABLE);
+      return UNREADABLE;
+    }
   }
 
   /** A redacted plain copy of `value`, or `value` itself when it is plain and holds nothing to hide. */
@@ -366,14 +408,20 @@ class ErrorScrub {
     if (typeof value === 'function') return OMIT;
     if (value === null || typeof value !== 'object') return value;
     if (Redacted.is(value)) return REDACTED_TEXT;
-    if (value instanceof Error) return this.nested(value, depth - 1);
     const known = this.replacements.get(value);
     if (known !== undefined) return known;
-    if (depth > MAXIMUM_DEPTH || ++this.nodes > NODE_BUDGET) return TRUNCATED;
-    this.replacements.set(value, CIRCULAR);
-    const copy = this.copyObject(value, depth);
-    this.replacements.set(value, copy);
-    return copy;
+    try {
+      if (value instanceof Error) return this.nested(value, depth - 1);
+      if (depth > MAXIMUM_DEPTH || ++this.nodes > NODE_BUDGET) return TRUNCATED;
+      this.replacements.set(value, CIRCULAR);
+      const copy = this.copyObject(value, depth);
+      this.replacements.set(value, copy);
+      return copy;
+    } catch {
+      // A revoked proxy, a proxy refusing a trap, a throwing iterator: none of it is shown.
+      this.replacements.set(value, UNREADABLE);
+      return UNREADABLE;
+    }
   }
 
   private copyObject(value: object, depth: number): unknown {
@@ -423,7 +471,7 @@ class ErrorScrub {
     const prototype = Object.getPrototypeOf(value) as unknown;
     let changed = prototype !== Object.prototype && prototype !== null;
     const copy: Record<PropertyKey, unknown> = {};
-    const keys = ownKeys(value);
+    const keys = Reflect.ownKeys(value);
     for (const [index, key] of keys.entries()) {
       if (this.nodes >= NODE_BUDGET) {
         copy[TRUNCATED] = `${keys.length - index} more properties`;
@@ -567,15 +615,6 @@ function constructorName(value: object): string {
   return typeof name === 'string' && name !== '' ? name : 'Object';
 }
 
-/** Own keys, or none for an object (a revoked proxy) that refuses to list them. */
-function ownKeys(value: object): (string | symbol)[] {
-  try {
-    return Reflect.ownKeys(value);
-  } catch {
-    return [];
-  }
-}
-
 function ownDescriptor(value: object, key: PropertyKey): PropertyDescriptor | undefined {
   try {
     return Object.getOwnPropertyDescriptor(value, key);
@@ -588,8 +627,26 @@ function readProperty(value: object, key: PropertyKey): unknown {
   try {
     return Reflect.get(value, key);
   } catch {
-    return undefined;
+    return THREW;
   }
+}
+
+/**
+ * The last resort for an error the walk cannot read at all (a proxy refusing its prototype or
+ * its keys): a new `Error` with only the scrubbed message, and the name and code when readable.
+ */
+function unreadableError(error: unknown, redactor: Redactor): Error {
+  const read = (key: string): unknown =>
+    typeof error === 'object' && error !== null ? readProperty(error, key) : undefined;
+  const message = read('message');
+  const copy = new Error(typeof message === 'string' ? redactor.text(message) : UNREADABLE);
+  const name = read('name');
+  if (typeof name === 'string') copy.name = redactor.text(name);
+  const code = read('code');
+  if (typeof code === 'string' || typeof code === 'number') {
+    (copy as Error & { code?: unknown }).code = typeof code === 'string' ? redactor.text(code) : code;
+  }
+  return copy;
 }
 
 /** Replaces an own property's value (an accessor becomes a data property); false when it cannot. */
