@@ -10,7 +10,10 @@ export const MAPPING_ERROR_REASONS = {
   DEFINITION_INVALID: 'INVALID_CONFIG',
   /** The XSD uses a construct this package does not translate. */
   DEFINITION_UNSUPPORTED: 'UNSUPPORTED',
-  /** The XML text is not well-formed. */
+  /**
+   * The XML text is not well-formed, or names an element or attribute after a JavaScript object
+   * member (`constructor`, `__proto__`, `toString`, …).
+   */
   XML_MALFORMED: 'INVALID_INPUT',
   /** The XML carries a DOCTYPE (DTDs, and with them entity expansion, are refused). */
   XML_DOCTYPE: 'INVALID_INPUT',

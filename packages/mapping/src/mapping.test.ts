@@ -154,6 +154,19 @@ describe('XML import', () => {
     expect(deep.ok === false && deep.error.reason).toBe('XML_TOO_DEEP');
     expect(() => unwrap(deep)).toThrow(MappingError);
   });
+
+  it.each([
+    ['constructor', '<Order xmlns="urn:example:orders:1"><constructor>1</constructor></Order>'],
+    ['__proto__', '<Order xmlns="urn:example:orders:1"><__proto__><admin>true</admin></__proto__></Order>'],
+    ['toString', '<Order xmlns="urn:example:orders:1" toString="PO-1"/>'],
+  ])('refuses an element or attribute named %s as malformed XML, never as JSON', async (name, xml) => {
+    const result = await order.import(xml);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toMatchObject({ reason: 'XML_MALFORMED', code: 'INVALID_INPUT' });
+    expect(result.error.message).toContain(`the XML message uses the name '${name}'`);
+    expect(result.error.message).not.toContain('JSON');
+  });
 });
 
 describe('XML export and round trip', () => {

@@ -546,12 +546,15 @@ class CompiledMapping implements Mapping {
             : JSON.parse(text);
       } catch (error) {
         if (error instanceof MappingError) return failure(error);
+        const problem = (error as Error).message.slice(0, 200);
         return failure(
-          new MappingError(
-            'MAPPING_FAILED',
-            `the JSON message is not valid JSON: ${(error as Error).message}`,
-            { cause: error },
-          ),
+          this.parts.messageFormat === 'xml'
+            ? new MappingError('XML_MALFORMED', `the XML message cannot be parsed: ${problem}`, {
+                cause: error,
+              })
+            : new MappingError('MAPPING_FAILED', `the JSON message is not valid JSON: ${problem}`, {
+                cause: error,
+              }),
         );
       }
     }

@@ -134,6 +134,48 @@ describe('parseXml refuses hostile input', () => {
   it('refuses a document with no root element', async () => {
     expect((await refusal('just text')).reason).toBe('XML_MALFORMED');
   });
+
+  it.each([
+    [
+      '<constructor> (the parser throws a plain error on it)',
+      '<r>\n  <constructor>1</constructor>\n</r>',
+      'constructor',
+      '2:3',
+    ],
+    ['<__proto__>', '<r><__proto__><polluted>yes</polluted></__proto__></r>', '__proto__', '1:4'],
+    [
+      '<toString> (the parser would rename it __toString)',
+      '<r><toString>1</toString></r>',
+      'toString',
+      '1:4',
+    ],
+    ['a prefixed <p:valueOf>', '<r xmlns:p="urn:p"><p:valueOf>1</p:valueOf></r>', 'p:valueOf', '1:20'],
+    ['an attribute toString', '<r><i toString="1"/></r>', 'toString', '1:4'],
+    ['an attribute constructor', '<r constructor="1"/>', 'constructor', '1:1'],
+    ['an attribute of a non-ASCII element', '<r><é constructor="1"/></r>', 'constructor', '1:4'],
+  ])('refuses JavaScript object member names: %s', async (_name, text, name, where) => {
+    const error = await refusal(text);
+    expect(error.reason).toBe('XML_MALFORMED');
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.message).toBe(
+      `the XML message uses the name '${name}' at ${where}, which is refused: names of JavaScript object members (constructor, __proto__, toString, …) cannot be read safely; rename the element or attribute`,
+    );
+  });
+
+  it('reads such names inside attribute values, text, comments and CDATA as plain content', () => {
+    const text =
+      '<r note="toString=1 constructor"><!-- <constructor/> --><t>__proto__</t><c><![CDATA[<toString/>]]></c></r>';
+    expect(parseXml(text).value).toEqual({
+      '@note': 'toString=1 constructor',
+      t: '__proto__',
+      c: '<toString/>',
+    });
+    expect(Object.prototype).not.toHaveProperty('polluted');
+    expect(parseXml('<é><ü>1</ü></é>')).toEqual({
+      root: { name: 'é', namespace: undefined },
+      value: { ü: '1' },
+    });
+  });
 });
 
 describe('serializeXml', () => {
@@ -366,6 +408,7 @@ describe('refusals do not echo message content', () => {
     ['too deep', `<r><a><password>${canary}</password></a></r>`, { maxDepth: 2 }],
     ['malformed', `<r><password>${canary}</pass></r>`, {}],
     ['an undeclared entity', `<r><password>${canary}&x;</password></r>`, {}],
+    ['a reserved name', `<r><constructor>${canary}</constructor></r>`, {}],
   ])('%s', async (_name, text, limits) => {
     const error = await refusal(text, limits);
     expect(error.message).not.toContain(canary);

@@ -37,7 +37,18 @@ export interface XmlDocument {
 }
 
 const PREDEFINED_ENTITIES = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
-const START_OR_END_TAG = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/g;
+const START_OR_END_TAG =
+  /<(\/?)([\p{L}_:][\p{L}\p{M}\p{N}._:-]*)((?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/gu;
+const ATTRIBUTE = /([^\s=/>]+)\s*=\s*(?:"[^"]*"|'[^']*')/g;
+/**
+ * Names a message value cannot hold: keys of every plain object (`constructor`, `__proto__`,
+ * `toString`, …) and `prototype`. The parser throws on some and renames others, so they are
+ * refused up front, with or without a namespace prefix.
+ */
+const RESERVED_NAMES: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+]);
 
 /**
  * Parses XML safely: DOCTYPE declarations are refused (so no external entities and no
@@ -82,20 +93,7 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): XmlDocume
     const { line, col, msg } = validation.err;
     throw new MappingError('XML_MALFORMED', `the XML message is not well-formed at ${line}:${col}: ${msg}`);
   }
-  const parser = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseTagValue: false,
-    parseAttributeValue: false,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    processEntities: true,
-    // Decodes character references; named entities other than the predefined five were refused above.
-    htmlEntities: true,
-    trimValues: true,
-  });
-  const nodes = parser.parse(text) as OrderedNode[];
+  const nodes = parseOrdered(text);
   const rootNode = nodes.find((node) => tagOf(node) !== undefined);
   if (rootNode === undefined) throw new MappingError('XML_MALFORMED', 'the XML message has no root element');
   const root = readElement(rootNode, new Map([['xml', XML_NAMESPACE]]));
@@ -131,6 +129,48 @@ export function parseXml(text: string, options: ParseXmlOptions = {}): XmlDocume
   return { root: { name: root.name, namespace: root.namespace }, value };
 }
 
+/** Runs the parser; anything it throws becomes `XML_MALFORMED` (its text cut to 200 characters). */
+function parseOrdered(text: string): OrderedNode[] {
+  const parser = new XMLParser({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    processEntities: true,
+    // Decodes character references; named entities other than the predefined five were refused above.
+    htmlEntities: true,
+    trimValues: true,
+    // Reserved names were refused above; a renamed key would silently change the message.
+    onDangerousProperty: (name) => {
+      throw reservedName(name, undefined);
+    },
+  });
+  try {
+    return parser.parse(text) as OrderedNode[];
+  } catch (error) {
+    if (error instanceof MappingError) throw error;
+    const problem = (error as Error).message.slice(0, 200);
+    throw new MappingError('XML_MALFORMED', `the XML message cannot be parsed: ${problem}`, { cause: error });
+  }
+}
+
+function reservedName(name: string, where: string | undefined): MappingError {
+  return new MappingError(
+    'XML_MALFORMED',
+    `the XML message uses the name '${name}'${where === undefined ? '' : ` at ${where}`}, which is refused: names of JavaScript object members (constructor, __proto__, toString, …) cannot be read safely; rename the element or attribute`,
+  );
+}
+
+/** Refuses an element or attribute whose name, or local name, is reserved. */
+function checkName(qualifiedName: string, text: string, index: number): void {
+  const local = qualifiedName.slice(qualifiedName.indexOf(':') + 1);
+  if (RESERVED_NAMES.has(qualifiedName) || RESERVED_NAMES.has(local))
+    throw reservedName(qualifiedName, lineColumn(text, index));
+}
+
 function describeElement(name: string, namespace: string | undefined): string {
   return namespace === undefined ? `<${name}> (no namespace)` : `<${name}> in namespace '${namespace}'`;
 }
@@ -156,6 +196,9 @@ function scanElements(markup: string, text: string, limits: Required<XmlLimits>)
       depth--;
       continue;
     }
+    checkName(tag[2] ?? '', text, tag.index);
+    for (const attribute of (tag[3] ?? '').matchAll(ATTRIBUTE))
+      checkName(attribute[1] ?? '', text, tag.index);
     elements++;
     if (elements > limits.maxElements) {
       throw new MappingError(
@@ -215,11 +258,13 @@ function readElement(node: OrderedNode, scope: ReadonlyMap<string, string>): Xml
     else (inner as Map<string, string>).set(prefix, uri);
   }
   const element = resolveName(tag, inner, true);
+  if (RESERVED_NAMES.has(element.name)) throw reservedName(tag, undefined);
   const attributes: XmlAttribute[] = [];
   const seen = new Set<string>();
   for (const [key, value] of Object.entries(declared)) {
     if (key === 'xmlns' || key.startsWith('xmlns:')) continue;
     const attribute = resolveName(key, inner, false);
+    if (RESERVED_NAMES.has(attribute.name)) throw reservedName(key, undefined);
     const expanded = `{${attribute.namespace ?? ''}}${attribute.name}`;
     if (seen.has(expanded)) {
       throw new MappingError(

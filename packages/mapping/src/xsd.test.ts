@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MappingError } from './errors.js';
 import { compileSchema, type JsonSchema } from './json-schema.js';
@@ -370,6 +370,79 @@ describe('xs:import', () => {
       expect(remote).toMatchObject({ reason: 'DEFINITION_INVALID' });
       expect((remote as Error).message).toContain(
         'schemaLocation must be a path relative to the importing schema (imports are never fetched from the network)',
+      );
+    }
+  });
+
+  describe('stays inside the folder of the top schema', () => {
+    let outside: string;
+    beforeAll(async () => {
+      outside = await mkdtemp(join(tmpdir(), 'mapping-outside-'));
+      await writeFile(
+        join(outside, 'party.xsd'),
+        `<xs:schema ${XS} targetNamespace="urn:party"><xs:element name="Party" type="xs:string"/></xs:schema>`,
+      );
+      await symlink(join(outside, 'party.xsd'), join(folder, 'linked-party.xsd'));
+      await symlink(outside, join(folder, 'linked-folder'));
+      await symlink(join(folder, 'common', 'party.xsd'), join(folder, 'alias-party.xsd'));
+    });
+    afterAll(async () => {
+      await rm(outside, { recursive: true, force: true });
+    });
+
+    const refusal = (location: string) =>
+      `main.xsd: <xs:import namespace="urn:party" schemaLocation="${location}">: the imported schema must be a file inside the folder of main.xsd (symbolic links resolved); imports may not leave that folder`;
+
+    it('refuses a path that climbs out with ..', async () => {
+      const location = `../${basename(outside)}/party.xsd`;
+      const error = await importing('urn:party', location);
+      expect(error).toMatchObject({ reason: 'DEFINITION_INVALID', code: 'INVALID_CONFIG' });
+      expect((error as Error).message).toBe(refusal(location));
+      const deep = '../../../../../../../../etc/hostname';
+      expect((await importing('urn:party', deep)) as Error).toMatchObject({ message: refusal(deep) });
+    });
+
+    it('refuses a symbolic link, to a file or a folder, that points outside', async () => {
+      for (const location of ['linked-party.xsd', 'linked-folder/party.xsd', 'common/../linked-party.xsd']) {
+        const error = await importing('urn:party', location);
+        expect(error).toMatchObject({ reason: 'DEFINITION_INVALID' });
+        expect((error as Error).message).toBe(refusal(location));
+      }
+    });
+
+    it('gives the same refusal for a missing file outside as for an existing one', async () => {
+      for (const location of [`../${basename(outside)}/nowhere.xsd`, 'linked-folder/nowhere.xsd']) {
+        const error = await importing('urn:party', location);
+        expect(error).toMatchObject({ reason: 'DEFINITION_INVALID' });
+        expect((error as Error).message).toBe(refusal(location));
+        expect((error as Error).message).not.toContain('ENOENT');
+      }
+    });
+
+    it('follows a symbolic link that stays inside, reading the file once', async () => {
+      const text = `<xs:schema ${XS} xmlns:p="urn:party" targetNamespace="urn:main">
+          <xs:import namespace="urn:party" schemaLocation="common/party.xsd"/>
+          <xs:import namespace="urn:party" schemaLocation="alias-party.xsd"/>
+          <xs:element name="Deal"><xs:complexType><xs:sequence><xs:element ref="p:Party"/></xs:sequence></xs:complexType></xs:element>
+        </xs:schema>`;
+      const definition = xsdToDefinition(text, { source: 'main.xsd', file: join(folder, 'main.xsd') });
+      expect(definition.schema.properties?.Party?.xml).toEqual({ namespace: 'urn:party', prefix: 'p' });
+    });
+  });
+
+  it('refuses one file imported under a second namespace, through a link too', async () => {
+    for (const second of ['common/party.xsd', 'alias-party.xsd']) {
+      const text = `<xs:schema ${XS} targetNamespace="urn:main">
+          <xs:import namespace="urn:party" schemaLocation="common/party.xsd"/>
+          <xs:import namespace="urn:other" schemaLocation="${second}"/>
+          <xs:element name="Deal" type="xs:string"/>
+        </xs:schema>`;
+      const error = await caught(() =>
+        xsdToDefinition(text, { source: 'main.xsd', file: join(folder, 'main.xsd') }),
+      );
+      expect(error).toMatchObject({ reason: 'DEFINITION_INVALID' });
+      expect((error as Error).message).toBe(
+        `main.xsd: <xs:import namespace="urn:other" schemaLocation="${second}">: the imported schema's targetNamespace is 'urn:party', not the imported namespace 'urn:other'`,
       );
     }
   });

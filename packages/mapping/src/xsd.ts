@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { lstatSync, readFileSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { MappingError } from './errors.js';
 import type { JsonSchema } from './json-schema.js';
@@ -62,7 +62,8 @@ export interface XsdOptions {
   readonly source?: string;
   /**
    * The XSD's file. `xs:import` reads its `schemaLocation` relative to this file, from the local
-   * file system only; without it an `xs:import` is refused.
+   * file system only and only inside this file's folder (symbolic links resolved); without it an
+   * `xs:import` is refused.
    */
   readonly file?: string;
 }
@@ -74,7 +75,7 @@ export interface XsdOptions {
  * simple types (named complex types as `$defs`), simple content, complex content
  * extension, groups and attribute groups, and restrictions (enumeration, pattern, length,
  * minLength, maxLength, min/max inclusive/exclusive), and `xs:import` of other namespaces'
- * schemas from files next to this one (`options.file`). `xs:include`, `xs:any` and
+ * schemas from files in this one's folder or below it (`options.file`). `xs:include`, `xs:any` and
  * substitution groups are refused with `DEFINITION_UNSUPPORTED`.
  *
  * @example
@@ -176,11 +177,46 @@ function expandedName(namespace: string | undefined, name: string): string {
 
 const URL_SCHEME = /^[A-Za-z][A-Za-z\d+.-]*:/;
 
+/**
+ * The real path of a file that may not exist (its nearest existing folder's real path and the
+ * rest), so a missing file is placed where an existing one would be. `undefined` when a link on
+ * the way cannot be resolved (dangling or looping): where it points is unknown.
+ */
+function realPath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      if (lstatSync(path, { throwIfNoEntry: false }) !== undefined) return undefined;
+    } catch {
+      return undefined;
+    }
+    const parent = dirname(path);
+    if (parent === path) return undefined;
+    const realParent = realPath(parent);
+    return realParent === undefined ? undefined : join(realParent, basename(path));
+  }
+}
+
+/** Whether a real path is inside a real folder (or is the folder). */
+function isInside(folder: string, path: string): boolean {
+  const fromFolder = relative(folder, path);
+  return fromFolder !== '..' && !fromFolder.startsWith(`..${sep}`) && !isAbsolute(fromFolder);
+}
+
 class XsdConverter {
   private readonly main: SchemaDocument;
   /** The document whose component is being converted: QNames resolve against its declarations. */
   private document: SchemaDocument;
-  private readonly loadedFiles = new Set<string>();
+  /**
+   * The real path of the top schema's folder: every import must stay inside it. `undefined` when
+   * the schema has no file or its folder cannot be resolved.
+   */
+  private readonly root: string | undefined;
+  /** The top schema's source, named when an import leaves its folder. */
+  private readonly rootSource: string;
+  /** Real path → the document read from it (each file is read once). */
+  private readonly loadedFiles = new Map<string, SchemaDocument>();
   private readonly documents: SchemaDocument[] = [];
   private readonly complexTypes = new Map<string, Component>();
   private readonly simpleTypes = new Map<string, Component>();
@@ -194,12 +230,21 @@ class XsdConverter {
   private readonly simpleTypesInProgress = new Set<string>();
 
   constructor(schemaNode: XsdNode, source: string, file: string | undefined) {
-    this.main = this.addDocument(schemaNode, source, file === undefined ? undefined : resolve(file));
+    const mainFile = file === undefined ? undefined : resolve(file);
+    this.root = mainFile === undefined ? undefined : realPath(dirname(mainFile));
+    this.rootSource = source;
+    const realMainFile = mainFile === undefined ? undefined : (realPath(mainFile) ?? mainFile);
+    this.main = this.addDocument(schemaNode, source, mainFile, realMainFile);
     this.document = this.main;
   }
 
   /** Registers a document's global components and reads the schemas it imports. */
-  private addDocument(schemaNode: XsdNode, source: string, file: string | undefined): SchemaDocument {
+  private addDocument(
+    schemaNode: XsdNode,
+    source: string,
+    file: string | undefined,
+    real: string | undefined,
+  ): SchemaDocument {
     const namespaces = new Map<string, string>();
     for (const [key, value] of Object.entries(schemaNode.attributes)) {
       if (key === 'xmlns') namespaces.set('', value);
@@ -214,7 +259,7 @@ class XsdConverter {
       attributesQualified: schemaNode.attributes.attributeFormDefault === 'qualified',
     };
     this.documents.push(document);
-    if (file !== undefined) this.loadedFiles.add(file);
+    if (real !== undefined) this.loadedFiles.set(real, document);
     const tables: Record<string, Map<string, Component>> = {
       complexType: this.complexTypes,
       simpleType: this.simpleTypes,
@@ -236,7 +281,10 @@ class XsdConverter {
     return document;
   }
 
-  /** Reads an `xs:import`: a file next to the importing schema, whose target namespace is the one imported. */
+  /**
+   * Reads an `xs:import`: a file in the folder of the top schema (or below it, symbolic links
+   * resolved), whose target namespace is the one imported.
+   */
   private importSchema(node: XsdNode, importing: SchemaDocument): void {
     const namespace = node.attributes.namespace;
     const location = node.attributes.schemaLocation;
@@ -260,10 +308,22 @@ class XsdConverter {
       );
     }
     const file = resolve(dirname(importing.file), location);
-    if (this.loadedFiles.has(file)) return;
+    const real = realPath(file);
+    // One message whether or not the file exists, so an import cannot probe the disk outside the folder.
+    if (this.root === undefined || real === undefined || !isInside(this.root, real)) {
+      this.invalid(
+        `${described}: the imported schema must be a file inside the folder of ${this.rootSource} (symbolic links resolved); imports may not leave that folder`,
+        importing,
+      );
+    }
+    const loaded = this.loadedFiles.get(real);
+    if (loaded !== undefined) {
+      this.checkImportedNamespace(loaded.targetNamespace, namespace, described, importing);
+      return;
+    }
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readFileSync(real, 'utf8');
     } catch (error) {
       throw new MappingError(
         'DEFINITION_INVALID',
@@ -273,14 +333,22 @@ class XsdConverter {
     }
     const source = location;
     const imported = readSchemaText(text, source);
-    const targetNamespace = imported.attributes.targetNamespace;
+    this.checkImportedNamespace(imported.attributes.targetNamespace, namespace, described, importing);
+    this.addDocument(imported, source, file, real);
+  }
+
+  private checkImportedNamespace(
+    targetNamespace: string | undefined,
+    namespace: string | undefined,
+    described: string,
+    importing: SchemaDocument,
+  ): void {
     if (targetNamespace !== namespace) {
       this.invalid(
         `${described}: the imported schema's targetNamespace is ${targetNamespace === undefined ? 'absent' : `'${targetNamespace}'`}, not the imported namespace ${namespace === undefined ? '(none)' : `'${namespace}'`}`,
         importing,
       );
     }
-    this.addDocument(imported, source, file);
   }
 
   convert(elementName: string | undefined): MessageDefinition {
