@@ -276,11 +276,13 @@ describe('installing individual connector packages', () => {
         );
         mkdirSync(join(project, 'flows'));
         writeFileSync(join(project, 'flows', 'remember.flow.yaml'), REMEMBER_FLOW);
-        execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...packed], {
-          cwd: project,
-          encoding: 'utf8',
-          env: cleanEnv(),
-        });
+        // A registry that cannot be reached fails the test within minutes instead of stalling the
+        // suite: npm retries each request, and vitest cannot stop a synchronous call.
+        execFileSync(
+          'npm',
+          ['install', '--no-audit', '--no-fund', '--loglevel=error', '--fetch-retries=1', ...packed],
+          { cwd: project, encoding: 'utf8', env: cleanEnv(), timeout: 3 * MINUTES },
+        );
         const installed = readdirSync(join(project, 'node_modules', '@connectorkit')).sort();
         expect(installed).toEqual(
           [...names, '@connectorkit/connector-acme-customer-relations']
