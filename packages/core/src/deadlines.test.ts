@@ -5,18 +5,12 @@ interface Entry extends Expirable {
   readonly id: number;
 }
 
+function entry(id: number, expire: () => void): Entry {
+  return { id, epoch: undefined, settled: false, newer: undefined, older: undefined, expire };
+}
+
 function entries(count: number, expired: number[], start = 0): Entry[] {
-  return Array.from({ length: count }, (_, index) => {
-    const id = start + index;
-    return {
-      id,
-      epoch: undefined,
-      settled: false,
-      newer: undefined,
-      older: undefined,
-      expire: () => expired.push(id),
-    };
-  });
+  return Array.from({ length: count }, (_, index) => entry(start + index, () => expired.push(start + index)));
 }
 
 function activeTimeouts(): number {
@@ -147,17 +141,10 @@ describe('DeadlineQueue with fake timers', () => {
     const queue = new DeadlineQueue(16);
     const expired: number[] = [];
     const [, second, third] = entries(3, expired) as [Entry, Entry, Entry];
-    const first: Entry = {
-      id: 0,
-      epoch: undefined,
-      settled: false,
-      newer: undefined,
-      older: undefined,
-      expire: () => {
-        expired.push(0);
-        queue.settle(second);
-      },
-    };
+    const first = entry(0, () => {
+      expired.push(0);
+      queue.settle(second);
+    });
     for (const entry of [first, second, third]) queue.add(entry);
     await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
     expect(expired).toEqual([0, 2]);
@@ -168,17 +155,10 @@ describe('DeadlineQueue with fake timers', () => {
     const queue = new DeadlineQueue(16);
     const expired: number[] = [];
     const late = entries(1, expired, 1)[0] as Entry;
-    const first: Entry = {
-      id: 0,
-      epoch: undefined,
-      settled: false,
-      newer: undefined,
-      older: undefined,
-      expire: () => {
-        expired.push(0);
-        queue.add(late);
-      },
-    };
+    const first = entry(0, () => {
+      expired.push(0);
+      queue.add(late);
+    });
     queue.add(first);
     await vi.advanceTimersByTimeAsync(16 + 2 * queue.tickMs);
     expect(expired).toEqual([0]);

@@ -191,36 +191,28 @@ describe('conformance checks against bad connectors', () => {
 
   it('reports a socket left open after close()', async () => {
     const sockets = new Map<SampleClient, Socket>();
-    const leaky = defineConnector({
-      ...sampleConnector,
-      connection: defineConnection({
-        ...sampleConnection,
-        connect: async () => {
-          const client = new SampleClient('local');
-          sockets.set(client, await connectSocket());
-          return client;
-        },
-        // Closes the client, forgets its socket.
-        disconnect: (client) => client.close(),
-      }),
-    });
+    /** A connector whose clients each hold a socket; `disconnect` decides what becomes of it. */
+    const holdingSockets = (disconnect: (client: SampleClient) => void) =>
+      defineConnector({
+        ...sampleConnector,
+        connection: defineConnection({
+          ...sampleConnection,
+          connect: async () => {
+            const client = new SampleClient('local');
+            sockets.set(client, await connectSocket());
+            return client;
+          },
+          disconnect,
+        }),
+      });
+    // Closes the client, forgets its socket.
+    const leaky = holdingSockets((client) => client.close());
     await expect(check({ connector: leaky, connection }, 'close').run()).rejects.toThrow(
       new RegExp(`left open: a socket from \\S+ to 127\\.0\\.0\\.1:${port}: expected`),
     );
-    const closing = defineConnector({
-      ...sampleConnector,
-      connection: defineConnection({
-        ...sampleConnection,
-        connect: async () => {
-          const client = new SampleClient('local');
-          sockets.set(client, await connectSocket());
-          return client;
-        },
-        disconnect: (client) => {
-          client.close();
-          sockets.get(client)?.end();
-        },
-      }),
+    const closing = holdingSockets((client) => {
+      client.close();
+      sockets.get(client)?.end();
     });
     await check({ connector: closing, connection }, 'close').run();
   });
