@@ -165,6 +165,74 @@ describe.each(['v4', 'v2'] as const)('changes trigger (%s)', (version) => {
     ).rejects.toMatchObject({ code: 'INVALID_CONFIG', path: '$.startFrom' });
   });
 
+  it('follows another timestamp property: its order, its position and its value in the event', async () => {
+    // Three orders written in this order, ordered (orderedAt) in another: by orderedAt the
+    // second is the oldest. Only this test's orders count (the filter on ID).
+    const orderedAt = {
+      [base + 3]: '2024-01-10T12:00:00Z',
+      [base + 4]: '2023-12-24T18:00:00Z',
+      [base + 5]: '2024-02-01T08:30:00Z',
+    };
+    for (const [id, at] of Object.entries(orderedAt)) {
+      await kit.invoke('sap-odata.create', {
+        entitySet: 'Orders',
+        data: { ID: Number(id), status: 'open', orderedAt: at },
+      });
+    }
+    const state = memoryState();
+    const events: ChangeEvent[] = [];
+    const handler = async (event: ChangeEvent): Promise<void> => {
+      events.push(event);
+    };
+    const config = {
+      entitySet: 'Orders',
+      timestampProperty: 'orderedAt',
+      startFrom: 'beginning',
+      filter: { property: 'ID', operator: 'ge', value: base + 3 },
+      intervalMs: 100,
+      select: ['status'],
+    };
+    let trigger = await kit.startTrigger('sap-odata.changes', config, { handler, state });
+    try {
+      await eventually(() => events.length >= 3);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(events.map((event) => event.key.ID)).toEqual([base + 4, base + 3, base + 5]);
+      expect(events.map((event) => new Date(event.timestamp).toISOString())).toEqual([
+        '2023-12-24T18:00:00.000Z',
+        '2024-01-10T12:00:00.000Z',
+        '2024-02-01T08:30:00.000Z',
+      ]);
+      expect(events[0]?.entity).toMatchObject({ status: 'open' });
+    } finally {
+      await trigger.stop();
+    }
+    // A change that leaves orderedAt alone is no change by this trigger's clock; one that moves
+    // orderedAt past the stored position is.
+    await kit.invoke('sap-odata.update', {
+      entitySet: 'Orders',
+      key: base + 5,
+      data: { note: 'gift' },
+      etag: '*',
+    });
+    await kit.invoke('sap-odata.update', {
+      entitySet: 'Orders',
+      key: base + 4,
+      data: { orderedAt: '2024-05-01T09:00:00Z' },
+      etag: '*',
+    });
+    events.length = 0;
+    trigger = await kit.startTrigger('sap-odata.changes', config, { handler, state });
+    try {
+      await eventually(() => events.length >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(events.map((event) => [event.key.ID, new Date(event.timestamp).toISOString()])).toEqual([
+        [base + 4, '2024-05-01T09:00:00.000Z'],
+      ]);
+    } finally {
+      await trigger.stop();
+    }
+  });
+
   it('refuses a timestamp property that is not a timestamp', async () => {
     await expect(
       kit.startTrigger(
