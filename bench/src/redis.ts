@@ -1,5 +1,5 @@
-import redis, { planClient, RedisConnectionConfig } from '@connectorkit/connector-redis';
-import { compileValidator, createKit, Redacted } from '@connectorkit/core';
+import redis, { planClient, type RedisClient, RedisConnectionConfig } from '@connectorkit/connector-redis';
+import { type ActionContext, compileValidator, createKit, Redacted, silentLogger } from '@connectorkit/core';
 import { Redis } from 'ioredis';
 import type { Benchmark } from './measure.js';
 
@@ -8,7 +8,7 @@ const CONCURRENCY = 50;
 /** Keys each worker cycles through, so that the data set stays small and in memory. */
 const KEYS_PER_WORKER = 100;
 
-/** Length of one measured slice; the two sides alternate slice by slice within a round. */
+/** Length of one measured slice; the sides take turns slice by slice within a round. */
 const SLICE_MS = 100;
 
 interface Tally {
@@ -69,14 +69,39 @@ async function rawClient(autoPipelining: boolean): Promise<Redis> {
   return client;
 }
 
+/** What the kit would hand an action, made once: the direct calls pay for none of it per call. */
+function directContext(client: RedisClient): ActionContext<RedisClient> {
+  return {
+    client,
+    signal: new AbortController().signal,
+    log: silentLogger,
+    attempt: 1,
+    invocationId: 'direct',
+    connection: 'bench',
+  };
+}
+
 interface Comparison {
   /** Medians over the rounds, in operations (each SET and each GET) per second. */
   readonly kit: number;
   readonly raw: number;
-  /** Median of the per-round kit ÷ raw ratios. */
+  readonly action: number;
+  /** Medians of the per-round ratios: kit ÷ raw, action ÷ raw and kit ÷ action. */
   readonly ratio: number;
+  readonly actionRatio: number;
+  readonly kitVsActionRatio: number;
   readonly ratios: readonly number[];
 }
+
+/** The three ways of running set+get that a round compares, in turns. */
+type Side = 'raw' | 'action' | 'kit';
+
+/** Who goes first in a slice rotates, so that no side always follows the same one. */
+const ORDERS: readonly (readonly Side[])[] = [
+  ['raw', 'action', 'kit'],
+  ['kit', 'raw', 'action'],
+  ['action', 'kit', 'raw'],
+];
 
 async function compare(
   autoPipelining: boolean,
@@ -97,43 +122,70 @@ async function compare(
       await raw.set(key, 'value');
       await raw.get(key);
     };
+    // The connector's own action functions called directly on the same client: what the
+    // connector's code costs without the kit (no validation, deadline or invocation record).
+    const context = directContext(raw);
+    const { set, get } = redis.actions;
+    const actionSetGet = async (worker: number, index: number) => {
+      const key = `${prefix}action:${worker}:${index % KEYS_PER_WORKER}`;
+      await set.run({ key, value: 'value' }, context);
+      await get.run({ key }, context);
+    };
     const kitSetGet = async (worker: number, index: number) => {
       const key = `${prefix}kit:${worker}:${index % KEYS_PER_WORKER}`;
       await kit.invoke('redis.set', { key, value: 'value' });
       await kit.invoke('redis.get', { key });
     };
-    // Warm-up: connections, JIT and the server's key space, for both sides.
-    await run(rawSetGet, warmUpMs, { operations: 0, milliseconds: 0 });
-    await run(kitSetGet, warmUpMs, { operations: 0, milliseconds: 0 });
-    const rawResults: number[] = [];
-    const kitResults: number[] = [];
+    const operations: Record<Side, (worker: number, index: number) => Promise<void>> = {
+      raw: rawSetGet,
+      action: actionSetGet,
+      kit: kitSetGet,
+    };
+    // Warm-up: connections, JIT and the server's key space, for every side.
+    for (const side of ORDERS[0] as readonly Side[]) {
+      await run(operations[side], warmUpMs, { operations: 0, milliseconds: 0 });
+    }
+    const results: Record<Side, number[]> = { raw: [], action: [], kit: [] };
     const ratios: number[] = [];
+    const actionRatios: number[] = [];
+    const kitVsActionRatios: number[] = [];
     for (let round = 0; round < rounds; round++) {
-      // Within a round the two sides take turns in short slices (who goes first alternates), so
-      // that a busy moment of the machine hits both alike; the round's ratio compares the two.
-      const raw: Tally = { operations: 0, milliseconds: 0 };
-      const kit: Tally = { operations: 0, milliseconds: 0 };
+      // Within a round the sides take turns in short slices (who goes first rotates), so that
+      // a busy moment of the machine hits all alike; the round's ratios compare them.
+      const tallies: Record<Side, Tally> = {
+        raw: { operations: 0, milliseconds: 0 },
+        action: { operations: 0, milliseconds: 0 },
+        kit: { operations: 0, milliseconds: 0 },
+      };
       const slices = Math.max(1, Math.round(durationMs / SLICE_MS));
       for (let slice = 0; slice < slices; slice++) {
-        if ((round + slice) % 2 === 0) {
-          await run(rawSetGet, SLICE_MS, raw);
-          await run(kitSetGet, SLICE_MS, kit);
-        } else {
-          await run(kitSetGet, SLICE_MS, kit);
-          await run(rawSetGet, SLICE_MS, raw);
+        for (const side of ORDERS[(round + slice) % ORDERS.length] as readonly Side[]) {
+          await run(operations[side], SLICE_MS, tallies[side]);
         }
       }
       // Each worker iteration is two operations: one SET and one GET.
-      const rawRate = perSecond(raw) * 2;
-      const kitRate = perSecond(kit) * 2;
-      rawResults.push(rawRate);
-      kitResults.push(kitRate);
+      const rawRate = perSecond(tallies.raw) * 2;
+      const actionRate = perSecond(tallies.action) * 2;
+      const kitRate = perSecond(tallies.kit) * 2;
+      results.raw.push(rawRate);
+      results.action.push(actionRate);
+      results.kit.push(kitRate);
       ratios.push(kitRate / rawRate);
+      actionRatios.push(actionRate / rawRate);
+      kitVsActionRatios.push(kitRate / actionRate);
       log(
-        `redis ${label} round ${round + 1}: raw ${Math.round(rawRate)} ops/s, kit ${Math.round(kitRate)} ops/s, ratio ${(kitRate / rawRate).toFixed(3)}`,
+        `redis ${label} round ${round + 1}: raw ${Math.round(rawRate)} ops/s, action ${Math.round(actionRate)} ops/s, kit ${Math.round(kitRate)} ops/s, kit/raw ${(kitRate / rawRate).toFixed(3)}`,
       );
     }
-    return { kit: median(kitResults), raw: median(rawResults), ratio: median(ratios), ratios };
+    return {
+      kit: median(results.kit),
+      raw: median(results.raw),
+      action: median(results.action),
+      ratio: median(ratios),
+      actionRatio: median(actionRatios),
+      kitVsActionRatio: median(kitVsActionRatios),
+      ratios,
+    };
   } finally {
     try {
       let cursor = '0';
@@ -153,7 +205,7 @@ const spread = (ratios: readonly number[]): string =>
   `${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}`;
 
 export const redisBenchmark: Benchmark = {
-  description: `redis set+get through kit.invoke vs raw ioredis (the connector's client options), ${CONCURRENCY} concurrent workers, with and without auto-pipelining`,
+  description: `redis set+get through kit.invoke vs raw ioredis (the connector's client options) and vs the connector's action functions called directly, ${CONCURRENCY} concurrent workers, with and without auto-pipelining`,
   run: async ({ quick, log }) => {
     const options = {
       warmUpMs: quick ? 200 : 1_000,
@@ -169,18 +221,25 @@ export const redisBenchmark: Benchmark = {
       figures: {
         kitOpsPerSecond: Math.round(plain.kit),
         rawOpsPerSecond: Math.round(plain.raw),
+        actionOpsPerSecond: Math.round(plain.action),
         kitPipelinedOpsPerSecond: Math.round(pipelined.kit),
         rawPipelinedOpsPerSecond: Math.round(pipelined.raw),
+        actionPipelinedOpsPerSecond: Math.round(pipelined.action),
       },
       ratios: {
         kitVsRaw: Number(plain.ratio.toFixed(4)),
         kitVsRawPipelined: Number(pipelined.ratio.toFixed(4)),
+        actionVsRaw: Number(plain.actionRatio.toFixed(4)),
+        actionVsRawPipelined: Number(pipelined.actionRatio.toFixed(4)),
+        kitVsAction: Number(plain.kitVsActionRatio.toFixed(4)),
+        kitVsActionPipelined: Number(pipelined.kitVsActionRatio.toFixed(4)),
       },
       targets: { kitVsRaw: 0.9, kitVsRawPipelined: 0.9 },
       notes: [
         'ops counts each SET and each GET; figures are medians over the rounds',
-        `ratios are the median of ${options.rounds} per-round ratios (each round ${options.durationMs} ms per side, in alternating ${SLICE_MS} ms slices) after a ${options.warmUpMs} ms warm-up of each; spread ${spread(plain.ratios)} plain, ${spread(pipelined.ratios)} pipelined`,
+        `ratios are the median of ${options.rounds} per-round ratios (each round ${options.durationMs} ms per side, in rotating ${SLICE_MS} ms slices) after a ${options.warmUpMs} ms warm-up of each; spread ${spread(plain.ratios)} plain, ${spread(pipelined.ratios)} pipelined`,
         'raw ioredis gets the options the connector builds for the same connection (planClient)',
+        "action: the connector's set and get functions called directly on the raw client, without the kit (what the connector's own code costs); kitVsAction is what the kit adds on top",
         `server ${URL}`,
       ],
     };
