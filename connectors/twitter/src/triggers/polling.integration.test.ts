@@ -117,6 +117,27 @@ describe('search trigger', () => {
     }
   });
 
+  it('reads all the pages in one poll: three requests for 25 tweets in pages of 10', async () => {
+    const ids = Array.from(
+      { length: 25 },
+      (_, index) => twitter.controls.postTweet({ author: 'bob', text: `paged ${index}` }).id,
+    );
+    const events: TweetEvent[] = [];
+    // One poll only: the first runs at the start, the next would be a minute later.
+    const running = await kit.startTrigger(
+      'twitter.search',
+      { query: 'paged', startFrom: 'beginning', intervalMs: 60_000, pageSize: 10 },
+      { connection: 'x', handler: async (event) => void events.push(event as TweetEvent) },
+    );
+    try {
+      await eventually(() => events.length >= 25);
+      expect(events.map((event) => event.tweet.id)).toEqual(ids);
+      expect(polls('GET /2/tweets/search/recent')).toBe(3);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it('still delivers a tweet the index surfaces late (out of order), without repeating the newer one', async () => {
     const events: TweetEvent[] = [];
     const running = await kit.startTrigger(
