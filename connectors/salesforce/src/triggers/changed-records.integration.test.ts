@@ -258,6 +258,89 @@ describe('changedRecords', { timeout: 60_000 }, () => {
     }
   });
 
+  it("follows the README's example: won opportunities with their account's name, from a seed", async () => {
+    const account = '001000000000ACM';
+    salesforce.reset({
+      records: {
+        Account: [{ Id: account, Name: 'Acme' }],
+        Opportunity: [
+          {
+            Name: 'Big deal',
+            StageName: 'Closed Won',
+            CloseDate: '2026-01-15',
+            Amount: 50_000,
+            AccountId: account,
+            SystemModstamp: T1,
+          },
+          {
+            Name: 'Maybe',
+            StageName: 'Prospecting',
+            CloseDate: '2026-02-01',
+            Amount: 1_000,
+            AccountId: account,
+            SystemModstamp: T2,
+          },
+          {
+            Name: 'Small win',
+            StageName: 'Closed Won',
+            CloseDate: '2026-01-20',
+            Amount: 2_500,
+            AccountId: account,
+            SystemModstamp: T3,
+          },
+        ],
+      },
+    });
+    const events: RecordEvent[] = [];
+    // The README's config (connectors/salesforce/README.md), from the beginning and polling fast.
+    const trigger = await kit.startTrigger(
+      'salesforce.changedRecords',
+      {
+        sobject: 'Opportunity',
+        fields: ['Name', 'StageName', 'Amount', 'Account.Name'],
+        where: 'StageName = :stage',
+        parameters: { stage: 'Closed Won' },
+        startFrom: 'beginning',
+        intervalMs: 100,
+      },
+      {
+        handler: async (event) => {
+          events.push(event);
+        },
+      },
+    );
+    try {
+      await eventually(() => events.length >= 2);
+      await settle();
+      expect(events.map((event) => event.record)).toEqual([
+        expect.objectContaining({
+          Name: 'Big deal',
+          StageName: 'Closed Won',
+          Amount: 50_000,
+          Account: expect.objectContaining({ Name: 'Acme' }),
+        }),
+        expect.objectContaining({
+          Name: 'Small win',
+          StageName: 'Closed Won',
+          Amount: 2_500,
+          Account: expect.objectContaining({ Name: 'Acme' }),
+        }),
+      ]);
+      expect(events.every((event) => event.sobject === 'Opportunity' && event.id.startsWith('006'))).toBe(
+        true,
+      );
+      // Won later: delivered then, once.
+      const maybe = salesforce.controls.records('Opportunity').find((record) => record.Name === 'Maybe');
+      salesforce.controls.update(String(maybe?.Id), { StageName: 'Closed Won' });
+      await eventually(() => events.length >= 3);
+      await settle();
+      expect(names(events)).toEqual(['Big deal', 'Small win', 'Maybe']);
+      expect(events[2]?.record.Account).toMatchObject({ Name: 'Acme' });
+    } finally {
+      await trigger.stop();
+    }
+  });
+
   it('rejects a timestamp field that is not a datetime with INVALID_CONFIG', async () => {
     await expect(
       kit.startTrigger(

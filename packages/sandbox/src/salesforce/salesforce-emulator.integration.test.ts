@@ -500,6 +500,26 @@ describe('Salesforce emulator: SOQL over REST', () => {
     expect(countField.records).toEqual([expect.objectContaining({ expr0: 2 })]);
   });
 
+  it('keeps a reference written in its 15-character form as 18 characters, so relationships resolve', async () => {
+    const { sandbox, conn } = await start();
+    await using _ = sandbox;
+    const account = (await conn.sobject('Account').create({ Name: 'Short Id Inc' })) as { id: string };
+    const short = account.id.slice(0, 15);
+    const created = (await conn.sobject('Opportunity').create({
+      Name: 'Via a short id',
+      StageName: 'Prospecting',
+      CloseDate: '2026-03-01',
+      AccountId: short,
+    })) as { id: string };
+    const read = (await conn.sobject('Opportunity').retrieve(created.id)) as { AccountId: string };
+    expect(read.AccountId).toBe(account.id);
+    await conn.sobject('Opportunity').update({ Id: created.id, AccountId: short });
+    const found = await conn.query<{ Account: { Name: string } | null }>(
+      `SELECT Name, Account.Name FROM Opportunity WHERE Id = '${created.id}'`,
+    );
+    expect(found.records[0]?.Account).toMatchObject({ Name: 'Short Id Inc' });
+  });
+
   it('names the unknown field and the unexpected token', async () => {
     const { sandbox, conn } = await start();
     await using _ = sandbox;

@@ -402,9 +402,7 @@ export function insertRecord(
   for (const field of object.fields.values()) record[field.name] = field.defaultValue;
   for (const [name, value] of Object.entries(body)) {
     if (name === 'attributes') continue;
-    const field = object.fields.get(name);
-    record[name] =
-      field?.type === 'datetime' && typeof value === 'string' ? formatDatetime(Date.parse(value)) : value;
+    record[name] = storedValue(object.fields.get(name), value);
   }
   record.Id = typeof body.Id === 'string' ? toId18(body.Id) : newId(state, object.keyPrefix);
   record.IsDeleted = false;
@@ -433,15 +431,25 @@ export function updateRecord(
 ): void {
   for (const [name, value] of Object.entries(body)) {
     if (name === 'attributes' || name === 'Id') continue;
-    const field = object.fields.get(name);
-    record[name] =
-      field?.type === 'datetime' && typeof value === 'string' ? formatDatetime(Date.parse(value)) : value;
+    record[name] = storedValue(object.fields.get(name), value);
   }
   if (object.fields.get('Name')?.createable === false) record.Name = fullName(record) ?? record.Name ?? null;
   const stamp = formatDatetime(Math.max(now, Date.parse(String(record.SystemModstamp)) + 1));
   record.LastModifiedDate = stamp;
   record.SystemModstamp = stamp;
   record.LastModifiedById = state.userId;
+}
+
+/**
+ * A field value as Salesforce keeps it: datetimes in its own format, and ids — also references
+ * given in their 15-character form — as 18 characters, so that relationship queries
+ * (`Account.Name`) find the parent whichever form was written.
+ */
+function storedValue(field: SalesforceField | undefined, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (field?.type === 'datetime') return formatDatetime(Date.parse(value));
+  if ((field?.type === 'reference' || field?.type === 'id') && isSalesforceId(value)) return toId18(value);
+  return value;
 }
 
 /** Finds a live (or, with `includeDeleted`, deleted) record by id in any object. */
