@@ -11,6 +11,7 @@ import {
   TEST_USER,
 } from './test-fixtures/auth.js';
 import {
+  BROKERS,
   createKafkaKit,
   deleteTopics,
   failure,
@@ -147,5 +148,15 @@ describe('TLS without the CA that signed the broker certificate', () => {
     expect(error.vendorCode).toBe('SELF_SIGNED_CERT_IN_CHAIN');
     expect(error.message).toMatch(/self[- ]signed certificate in certificate chain/);
     expect(error.message).toContain('ssl.ca');
+  });
+});
+
+describe('TLS spoken to the plaintext listener', () => {
+  it('fails with UNAVAILABLE and a message that asks whether the listener speaks TLS', async () => {
+    await using kit = createKafkaKit({ brokers: [...BROKERS], retries: 1, ssl: true });
+    const error = await failure(kit.check('events'));
+    expect(error.code).toBe('UNAVAILABLE');
+    expect(error.message).toContain('during the TLS handshake — is this a plaintext listener?');
+    expect(error.message).toContain('Remove `ssl`');
   });
 });

@@ -139,6 +139,21 @@ const cases: readonly Case[] = [
     message: /`ssl\.servername`/,
   },
   {
+    name: 'TLS spoken to a plaintext listener',
+    error: () =>
+      afterRetries(
+        new KafkaJSConnectionError(
+          'Connection error: Client network socket disconnected before secure TLS connection was established',
+          { broker: '127.0.0.1:9092', code: 'ECONNRESET' },
+        ),
+        3,
+      ),
+    code: 'UNAVAILABLE',
+    vendorCode: 'KafkaJSConnectionError',
+    message:
+      /^TLS: the broker closed the connection during the TLS handshake — is this a plaintext listener\? Remove `ssl` .*established \(after 3 retries\)$/,
+  },
+  {
     name: 'a connection error with a non-TLS code stays UNAVAILABLE',
     error: () =>
       new KafkaJSConnectionError('Connection error: read ECONNRESET', {

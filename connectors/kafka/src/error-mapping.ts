@@ -154,6 +154,9 @@ const CLIENT_RULES: Readonly<Record<string, { code: ErrorCode; text: string }>> 
   KafkaJSPartialMessageError: { code: 'UNAVAILABLE', text: 'a partial message was received' },
 };
 
+/** Node's words when the peer hangs up before a TLS session exists: mostly TLS spoken to a plaintext port. */
+const TLS_HANDSHAKE_CLOSED = /before secure TLS connection was established/;
+
 /**
  * Node's TLS verification failures (the `code` kafkajs copies onto `KafkaJSConnectionError`): the
  * broker answered, but its certificate is not trusted. Trying again cannot help, so AUTH, not
@@ -286,6 +289,13 @@ export function toKafkaError(error: unknown, context: KafkaErrorContext = {}): C
         'AUTH',
         `TLS: the broker certificate is not trusted [${tlsCode}] — set \`ssl.ca\` to the PEM of the CA that signed it (and \`ssl.servername\` to a name in the certificate if the host differs) — ${messageOf(inner)}${retried}`,
         { ...where, vendorCode: tlsCode, cause: error },
+      );
+    }
+    if (name === 'KafkaJSConnectionError' && TLS_HANDSHAKE_CLOSED.test(messageOf(inner))) {
+      return new ConnectorError(
+        'UNAVAILABLE',
+        `TLS: the broker closed the connection during the TLS handshake — is this a plaintext listener? Remove \`ssl\` for it, or use the port of the broker's TLS listener — ${messageOf(inner)}${retried}`,
+        { ...where, vendorCode: name, cause: error },
       );
     }
     const client = CLIENT_RULES[name];
