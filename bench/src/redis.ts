@@ -18,7 +18,7 @@ interface Tally {
 
 /**
  * Runs `operation` from `CONCURRENCY` workers for about `durationMs` (the same closed-loop
- * load for the kit and for raw ioredis) and adds what it did to `tally`.
+ * load for every side) and adds what it did to `tally`.
  */
 async function run(
   operation: (worker: number, index: number) => Promise<unknown>,

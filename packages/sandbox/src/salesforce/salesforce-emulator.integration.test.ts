@@ -513,6 +513,17 @@ describe('Salesforce emulator: SOQL over REST', () => {
     })) as { id: string };
     const read = (await conn.sobject('Opportunity').retrieve(created.id)) as { AccountId: string };
     expect(read.AccountId).toBe(account.id);
+    // A system reference too: the owner.
+    const [user] = (await conn.query<{ Id: string }>('SELECT Id FROM User')).records;
+    const owned = (await conn.sobject('Opportunity').create({
+      Name: 'Owned via a short id',
+      StageName: 'Prospecting',
+      CloseDate: '2026-03-01',
+      OwnerId: user?.Id.slice(0, 15),
+    })) as { id: string };
+    expect(((await conn.sobject('Opportunity').retrieve(owned.id)) as { OwnerId: string }).OwnerId).toBe(
+      user?.Id,
+    );
     await conn.sobject('Opportunity').update({ Id: created.id, AccountId: short });
     const found = await conn.query<{ Account: { Name: string } | null }>(
       `SELECT Name, Account.Name FROM Opportunity WHERE Id = '${created.id}'`,

@@ -406,9 +406,9 @@ export function insertRecord(
   }
   record.Id = typeof body.Id === 'string' ? toId18(body.Id) : newId(state, object.keyPrefix);
   record.IsDeleted = false;
-  record.OwnerId = body.OwnerId ?? (state.userId || null);
-  record.CreatedById = body.CreatedById ?? (state.userId || null);
-  record.LastModifiedById = body.LastModifiedById ?? (state.userId || null);
+  record.OwnerId = body.OwnerId == null ? state.userId || null : record.OwnerId;
+  record.CreatedById = body.CreatedById == null ? state.userId || null : record.CreatedById;
+  record.LastModifiedById = body.LastModifiedById == null ? state.userId || null : record.LastModifiedById;
   record.CreatedDate = body.CreatedDate === undefined ? stamp : record.CreatedDate;
   record.LastModifiedDate =
     body.LastModifiedDate === undefined ? (record.CreatedDate as string) : record.LastModifiedDate;
