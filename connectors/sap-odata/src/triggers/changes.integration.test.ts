@@ -61,6 +61,29 @@ describe.each(['v4', 'v2'] as const)('changes trigger (%s)', (version) => {
     await kit?.close();
   });
 
+  /** Starts the trigger again on `state`, and returns what it emits before it falls quiet. */
+  async function emittedAfterRestart(
+    config: Record<string, unknown>,
+    state: TriggerState,
+  ): Promise<ChangeEvent[]> {
+    const events: ChangeEvent[] = [];
+    const trigger = await kit.startTrigger('sap-odata.changes', config, {
+      handler: async (event) => void events.push(event),
+      state,
+    });
+    try {
+      await eventually(() => events.length >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return events;
+    } finally {
+      await trigger.stop();
+    }
+  }
+
+  /** Changes an order whatever its ETag. */
+  const updateOrder = (key: number, data: Record<string, unknown>) =>
+    kit.invoke('sap-odata.update', { entitySet: 'Orders', key, data, etag: '*' });
+
   it('emits every existing entity oldest first from the beginning, across pages', async () => {
     const events: ChangeEvent[] = [];
     const trigger = await kit.startTrigger(
@@ -104,7 +127,7 @@ describe.each(['v4', 'v2'] as const)('changes trigger (%s)', (version) => {
       }
     };
     const config = { entitySet: 'Orders', startFrom: 'now', intervalMs: 100 };
-    let trigger = await kit.startTrigger('sap-odata.changes', config, { handler, state });
+    const trigger = await kit.startTrigger('sap-odata.changes', config, { handler, state });
     try {
       await kit.invoke('sap-odata.create', { entitySet: 'Orders', data: { ID: base + 1, status: 'open' } });
       await eventually(() => events.filter((event) => event.key.ID === base + 1).length >= 2);
@@ -116,21 +139,9 @@ describe.each(['v4', 'v2'] as const)('changes trigger (%s)', (version) => {
       await trigger.stop();
     }
     // While stopped, one more change; a restart with the same state picks up only that one.
-    await kit.invoke('sap-odata.update', {
-      entitySet: 'Orders',
-      key: base + 1,
-      data: { note: 'changed' },
-      etag: '*',
-    });
-    events.length = 0;
-    trigger = await kit.startTrigger('sap-odata.changes', config, { handler, state });
-    try {
-      await eventually(() => events.length >= 1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(events.map((event) => [event.key.ID, event.entity.note])).toEqual([[base + 1, 'changed']]);
-    } finally {
-      await trigger.stop();
-    }
+    await updateOrder(base + 1, { note: 'changed' });
+    const resumed = await emittedAfterRestart(config, state);
+    expect(resumed.map((event) => [event.key.ID, event.entity.note])).toEqual([[base + 1, 'changed']]);
   });
 
   it('starts from a given timestamp, with a filter of its own', async () => {
@@ -192,7 +203,7 @@ describe.each(['v4', 'v2'] as const)('changes trigger (%s)', (version) => {
       intervalMs: 100,
       select: ['status'],
     };
-    let trigger = await kit.startTrigger('sap-odata.changes', config, { handler, state });
+    const trigger = await kit.startTrigger('sap-odata.changes', config, { handler, state });
     try {
       await eventually(() => events.length >= 3);
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -208,29 +219,12 @@ describe.each(['v4', 'v2'] as const)('changes trigger (%s)', (version) => {
     }
     // A change that leaves orderedAt alone is no change by this trigger's clock; one that moves
     // orderedAt past the stored position is.
-    await kit.invoke('sap-odata.update', {
-      entitySet: 'Orders',
-      key: base + 5,
-      data: { note: 'gift' },
-      etag: '*',
-    });
-    await kit.invoke('sap-odata.update', {
-      entitySet: 'Orders',
-      key: base + 4,
-      data: { orderedAt: '2024-05-01T09:00:00Z' },
-      etag: '*',
-    });
-    events.length = 0;
-    trigger = await kit.startTrigger('sap-odata.changes', config, { handler, state });
-    try {
-      await eventually(() => events.length >= 1);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(events.map((event) => [event.key.ID, new Date(event.timestamp).toISOString()])).toEqual([
-        [base + 4, '2024-05-01T09:00:00.000Z'],
-      ]);
-    } finally {
-      await trigger.stop();
-    }
+    await updateOrder(base + 5, { note: 'gift' });
+    await updateOrder(base + 4, { orderedAt: '2024-05-01T09:00:00Z' });
+    const resumed = await emittedAfterRestart(config, state);
+    expect(resumed.map((event) => [event.key.ID, new Date(event.timestamp).toISOString()])).toEqual([
+      [base + 4, '2024-05-01T09:00:00.000Z'],
+    ]);
   });
 
   it('refuses a timestamp property that is not a timestamp', async () => {
