@@ -31,8 +31,23 @@ describe('streams', () => {
       count: 2,
     });
     expect(secondPage.entries.map(({ id }) => id)).toEqual(ids.slice(2, 4));
-    const newest = await kit.invoke('redis.xrange', { stream: 'orders', reverse: true, count: 1 });
-    expect(newest.entries.map(({ id }) => id)).toEqual([ids[4]]);
+    const newest = await kit.invoke('redis.xrange', { stream: 'orders', reverse: true, count: 2 });
+    expect(newest.entries.map(({ id }) => id)).toEqual([ids[4], ids[3]]);
+    // Backwards, start stays the lower bound: the next page ends before the last id seen.
+    const olderPage = await kit.invoke('redis.xrange', {
+      stream: 'orders',
+      end: `(${newest.entries.at(-1)?.id}`,
+      count: 2,
+      reverse: true,
+    });
+    expect(olderPage.entries.map(({ id }) => id)).toEqual([ids[2], ids[1]]);
+    const window = await kit.invoke('redis.xrange', {
+      stream: 'orders',
+      start: ids[1] as string,
+      end: ids[3] as string,
+      reverse: true,
+    });
+    expect(window.entries.map(({ id }) => id)).toEqual([ids[3], ids[2], ids[1]]);
     expect(await kit.invoke('redis.xrange', { stream: 'missing' })).toEqual({ entries: [] });
   });
 

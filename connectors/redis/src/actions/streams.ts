@@ -78,14 +78,17 @@ export const xadd = defineRedisAction({
 export const xrange = defineRedisAction({
   title: 'Stream range',
   description:
-    "Reads entries between two ids, both included (XRANGE), oldest first, or newest first with reverse (XREVRANGE). Page with count and start: '(<last id>'.",
+    "Reads entries between two ids, both included (XRANGE), oldest first, or newest first with reverse (XREVRANGE); start is always the lower bound and end the upper one. Page forwards with count and start: '(<last id>', backwards (reverse) with count and end: '(<last id>'.",
   input: Type.Object({
     stream: Key,
     start: Type.Optional(Type.String({ ...RANGE_BOUND, default: '-' })),
     end: Type.Optional(Type.String({ ...RANGE_BOUND, default: '+' })),
     count: Type.Optional(Type.Integer({ minimum: 1 })),
     reverse: Type.Optional(
-      Type.Boolean({ default: false, description: 'Newest first; start is then the upper bound' }),
+      Type.Boolean({
+        default: false,
+        description: 'Newest first (XREVRANGE); start and end keep their meaning',
+      }),
     ),
   }),
   output: Type.Object({ entries: Type.Array(StreamEntry) }),
