@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { ConnectorError, manifestOf, type RunningTrigger } from '@connectorkit/core';
+import { failureOf } from '@connectorkit/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import redis from '../index.js';
 import { createTestKit, REDIS_URL, type TestKit, waitUntil } from '../test-fixtures/redis-test-kit.js';
@@ -240,6 +241,30 @@ describe('stream trigger (consumer group)', () => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConnectorError);
     expect(error).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('createGroup') });
+  });
+
+  it('names a missing group on an existing stream NOT_FOUND, and a stream key of another type CONFLICT', async () => {
+    await test.raw.xadd(`${test.prefix}groupless`, '*', 'a', '1');
+    const missing = await failureOf(
+      test.kit.startTrigger(
+        'redis.stream',
+        { stream: 'groupless', group: 'g', createGroup: false },
+        { handler: async () => undefined },
+      ),
+    );
+    expect(missing).toMatchObject({ code: 'NOT_FOUND', path: '$.group' });
+    await test.raw.set(`${test.prefix}not-a-stream`, 'text');
+    const wrongType = await failureOf(
+      test.kit.startTrigger(
+        'redis.stream',
+        { stream: 'not-a-stream', group: 'g' },
+        { handler: async () => undefined },
+      ),
+    );
+    expect(wrongType).toMatchObject({ code: 'CONFLICT', vendorCode: 'WRONGTYPE' });
+    expect(wrongType.message).toMatch(
+      /^redis\.stream: could not prepare consumer group 'g' on stream 'not-a-stream' — Redis replied: WRONGTYPE/,
+    );
   });
 
   it('removes its consumer from the group on stop when it holds nothing', async () => {

@@ -158,7 +158,19 @@ async function prepareGroup(client: RedisClient, config: StreamTriggerConfig): P
     if (!names.includes(config.group)) throw new Error('NOGROUP');
   } catch (error) {
     const mapped = toRedisError(error);
-    if (mapped.code === 'UNAVAILABLE' || mapped.code === 'AUTH' || mapped.code === 'FORBIDDEN') throw mapped;
+    if (!GROUP_MISSING.test(mapped.message)) {
+      // Redis down, a refused login, a stream key holding another type …: what it is, and where.
+      throw new ConnectorError(
+        mapped.code,
+        `redis.stream: could not prepare consumer group '${config.group}' on stream '${config.stream}' — ${mapped.message}`,
+        {
+          retryable: mapped.retryable,
+          vendorCode: mapped.vendorCode,
+          ...(mapped.retryAfterMs === undefined ? {} : { retryAfterMs: mapped.retryAfterMs }),
+          cause: error,
+        },
+      );
+    }
     throw new ConnectorError(
       'NOT_FOUND',
       `redis.stream: consumer group '${config.group}' does not exist on stream '${config.stream}' — create it (XGROUP CREATE ${config.stream} ${config.group} $ MKSTREAM) or set createGroup: true`,
@@ -166,6 +178,9 @@ async function prepareGroup(client: RedisClient, config: StreamTriggerConfig): P
     );
   }
 }
+
+/** Redis's words for a group or stream that is not there (XINFO GROUPS, XREADGROUP). */
+const GROUP_MISSING = /NOGROUP|no such key|requires the key to exist/i;
 
 /** ioredis does not prefix keys after a subcommand (XGROUP CREATE key, XINFO GROUPS key): we do. */
 function prefixedStream(client: RedisClient, config: StreamTriggerConfig): string {
