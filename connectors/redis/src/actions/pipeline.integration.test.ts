@@ -40,9 +40,54 @@ describe('pipeline', () => {
         kit.invoke('redis.pipeline', { commands: [{ command: 'PING' }, { command, args: ['x', 0] }] }),
       ).rejects.toMatchObject({ code: 'INVALID_INPUT', path: '$.commands[1].command' });
     }
+    for (const command of ['SYNC', 'psync', 'REPLICAOF']) {
+      await expect(
+        kit.invoke('redis.transaction', { commands: [{ command, args: ['no', 'one'] }] }),
+      ).rejects.toMatchObject({ code: 'INVALID_INPUT', path: '$.commands[0].command' });
+    }
     await expect(
       kit.invoke('redis.pipeline', { commands: [{ command: 'XINFO', args: ['GROUPS', 's'] }] }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('keyPrefix') });
+  });
+
+  it('refuses, under a keyPrefix, commands that reach keys outside it; nothing runs', async () => {
+    const { kit, raw, prefix } = test;
+    await raw.set('ck-outside-the-prefix', 'kept');
+    try {
+      for (const [command, args] of [
+        ['KEYS', ['*']],
+        ['scan', [0]],
+        ['RANDOMKEY', []],
+        ['FLUSHDB', []],
+        ['FLUSHALL', []],
+        ['SWAPDB', [0, 1]],
+        ['SORT', ['list', 'BY', 'weight_*']],
+        ['SORT_RO', ['list', 'get', '#']],
+      ] as const) {
+        await expect(
+          kit.invoke('redis.pipeline', {
+            commands: [
+              { command: 'SET', args: ['before', '1'] },
+              { command, args: [...args] },
+            ],
+          }),
+        ).rejects.toMatchObject({
+          code: 'INVALID_INPUT',
+          path: '$.commands[1].command',
+          message: expect.stringContaining('keyPrefix'),
+        });
+      }
+      expect(await raw.get(`${prefix}before`)).toBeNull();
+      expect(await raw.get('ck-outside-the-prefix')).toBe('kept');
+      // A SORT of the prefixed list itself stays allowed.
+      await raw.rpush(`${prefix}list`, '3', '1', '2');
+      const { results } = await kit.invoke('redis.pipeline', {
+        commands: [{ command: 'SORT', args: ['list'] }],
+      });
+      expect(results).toEqual([{ ok: true, value: ['1', '2', '3'] }]);
+    } finally {
+      await raw.del('ck-outside-the-prefix');
+    }
   });
 });
 

@@ -65,21 +65,41 @@ const REFUSED = new Map<string, string>([
   ...['multi', 'exec', 'discard', 'watch', 'unwatch'].map(
     (name) => [name, 'transactions are made by the transaction action'] as const,
   ),
+  ...['sync', 'psync'].map(
+    (name) => [name, 'it turns the shared connection into a replication stream'] as const,
+  ),
+  ...['replicaof', 'slaveof', 'failover'].map(
+    (name) => [name, "it changes the server's role, not data — run it from redis-cli"] as const,
+  ),
 ]);
 
 /** Commands whose key follows a subcommand: ioredis cannot add the keyPrefix to it. */
 const KEY_AFTER_SUBCOMMAND = new Set(['xgroup', 'xinfo', 'object', 'memory']);
 
+/** Commands that reach keys beyond the connection's keyPrefix (ioredis prefixes none of what they touch). */
+const BEYOND_PREFIX = new Map<string, string>([
+  ['keys', 'it lists keys outside the keyPrefix — use the scan action'],
+  ['scan', 'it lists keys outside the keyPrefix — use the scan action'],
+  ['randomkey', 'it picks from keys outside the keyPrefix'],
+  ['flushdb', 'it deletes keys outside the keyPrefix'],
+  ['flushall', 'it deletes keys outside the keyPrefix'],
+  ['swapdb', 'it moves keys outside the keyPrefix'],
+]);
+
+/** SORT's BY and GET patterns name other keys, which ioredis does not prefix. */
+function sortsByPattern(name: string, args: readonly (string | number)[]): boolean {
+  return (
+    (name === 'sort' || name === 'sort_ro') &&
+    args.some((arg) => typeof arg === 'string' && /^(by|get)$/i.test(arg))
+  );
+}
+
 type CommandInput = { command: string; args?: (string | number)[] };
 
 function checkCommands(commands: readonly CommandInput[], action: string, keyPrefix: string): void {
-  for (const [index, { command }] of commands.entries()) {
+  for (const [index, { command, args = [] }] of commands.entries()) {
     const name = command.toLowerCase();
-    const reason =
-      REFUSED.get(name) ??
-      (keyPrefix !== '' && KEY_AFTER_SUBCOMMAND.has(name)
-        ? `the connection's keyPrefix cannot be added to its key — use a connection without keyPrefix`
-        : undefined);
+    const reason = REFUSED.get(name) ?? (keyPrefix === '' ? undefined : prefixProblem(name, args));
     if (reason !== undefined) {
       throw inputError(
         `${action}: ${command.toUpperCase()} is not allowed here: ${reason}`,
@@ -87,6 +107,15 @@ function checkCommands(commands: readonly CommandInput[], action: string, keyPre
       );
     }
   }
+}
+
+/** Why a command cannot keep to the connection's keyPrefix, if it cannot. */
+function prefixProblem(name: string, args: readonly (string | number)[]): string | undefined {
+  if (KEY_AFTER_SUBCOMMAND.has(name)) {
+    return `the connection's keyPrefix cannot be added to its key — use a connection without keyPrefix`;
+  }
+  if (sortsByPattern(name, args)) return 'its BY and GET patterns name keys outside the keyPrefix';
+  return BEYOND_PREFIX.get(name);
 }
 
 function queue(batch: ChainableCommander, commands: readonly CommandInput[]): void {
