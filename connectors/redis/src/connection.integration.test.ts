@@ -181,6 +181,68 @@ describe('a server that goes away and comes back', () => {
   });
 });
 
+describe('a server that hangs (stopped, or behind a network partition)', () => {
+  it('fails the waiting call after silenceTimeoutMs and later ones at once, then works again', async () => {
+    await using server = await OwnRedisServer.start();
+    await using kit = kitFor({ url: server.url, silenceTimeoutMs: 1_000, reconnectMaxDelayMs: 100 });
+    await kit.invoke('redis.set', { key: 'k', value: 'before' });
+    server.pause();
+    try {
+      // The connection stays open and says nothing: only the silence shows that it is dead.
+      let started = Date.now();
+      const waiting = await failureOf(kit.invoke('redis.get', { key: 'k' }, { retry: false }));
+      expect(waiting).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      // Well before the kit's own 30 s deadline.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      started = Date.now();
+      const next = await failureOf(kit.invoke('redis.incr', { key: 'n' }, { retry: false }));
+      expect(next).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      server.resume();
+    }
+    await waitUntil(
+      () =>
+        kit.invoke('redis.get', { key: 'k' }, { retry: false }).then(
+          ({ value }) => value === 'before',
+          () => false,
+        ),
+      'the kit to reconnect to the resumed server',
+      10_000,
+    );
+  });
+
+  it('keeps a blocking read of the stream trigger open past silenceTimeoutMs', async () => {
+    await using server = await OwnRedisServer.start();
+    await using kit = kitFor({ url: server.url, silenceTimeoutMs: 300 });
+    const seen: string[] = [];
+    const consumer = await kit.startTrigger(
+      'redis.stream',
+      { stream: 'quiet', group: 'g', blockMs: 2_000 },
+      { handler: async (event) => void seen.push(event.fields.n ?? '') },
+    );
+    try {
+      // Blocked for longer than the silence allowed on the shared connection.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await kit.invoke('redis.xadd', { stream: 'quiet', fields: { n: '1' } });
+      await waitUntil(() => seen.length === 1, 'the entry through the blocking read');
+      // One reader all along: the blocking connection was never dropped and reopened.
+      const probe = new Redis(server.port);
+      try {
+        const clients = String(await probe.call('CLIENT', 'LIST'));
+        const readers = clients.split('\n').filter((line) => line.includes('cmd=xreadgroup'));
+        expect(readers).toHaveLength(1);
+        // Connected for a second or more: older than any silence timeout would have let it get.
+        expect(Number(/ age=(\d+)/.exec(` ${readers[0]}`)?.[1])).toBeGreaterThanOrEqual(1);
+      } finally {
+        probe.disconnect();
+      }
+    } finally {
+      await consumer.stop();
+    }
+  });
+});
+
 describe('cluster mode', () => {
   it('works against a (single-node) Redis Cluster, with the key prefix and per-slot rules', async () => {
     await using server = await OwnRedisServer.start({

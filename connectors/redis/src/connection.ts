@@ -86,6 +86,12 @@ export const RedisConnectionConfig = Type.Object(
       default: 5_000,
       description: 'How long the first connection and each reconnection attempt may take',
     }),
+    silenceTimeoutMs: Type.Integer({
+      minimum: 0,
+      default: 10_000,
+      description:
+        'When commands wait and the server sends nothing for this long, the connection counts as dead (a server that hangs, a network partition): the waiting commands fail with UNAVAILABLE, later ones fail at once until it is back, and it reconnects. 0 turns it off. Not applied to the triggers’ own connections (blocking reads, subscriptions).',
+    }),
     autoPipelining: Type.Optional(
       Type.Boolean({
         default: false,
@@ -171,6 +177,7 @@ export function planClient(config: RedisConnectionConfig): ClientPlan {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: config.connectTimeoutMs,
+    ...(config.silenceTimeoutMs > 0 ? { socketTimeout: config.silenceTimeoutMs } : {}),
     retryStrategy: reconnectDelay,
     ...(config.autoPipelining === true ? { enableAutoPipelining: true } : {}),
     ...(username === undefined ? {} : { username }),
@@ -390,7 +397,15 @@ export async function openDedicatedConnection(
   label: string,
   signal?: AbortSignal,
 ): Promise<RedisClient> {
-  const duplicate = client.duplicate();
+  // Its reads block on purpose and a subscription waits for messages: silence is no failure there.
+  // (ioredis merges the override into the options: an undefined socketTimeout turns it off.)
+  const noSilenceTimeout = { socketTimeout: undefined } as unknown as Partial<RedisOptions>;
+  const duplicate =
+    client instanceof Cluster
+      ? client.duplicate(undefined, {
+          redisOptions: { ...client.options.redisOptions, ...noSilenceTimeout },
+        })
+      : client.duplicate(noSilenceTimeout);
   const timeoutMs =
     client instanceof Cluster
       ? (client.options.redisOptions?.connectTimeout ?? 5_000)

@@ -200,7 +200,18 @@ export class OwnRedisServer implements AsyncDisposable {
     await exited;
   }
 
+  /** Freezes the server (SIGSTOP): it keeps its connections open and answers nothing. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async [Symbol.asyncDispose](): Promise<void> {
+    this.resume();
     await this.kill();
     await rm(this.directory, { recursive: true, force: true });
   }
