@@ -212,6 +212,36 @@ describe('a server that hangs (stopped, or behind a network partition)', () => {
     );
   });
 
+  it('does not retry a conditional write whose reply was lost: it may have been applied', async () => {
+    await using server = await OwnRedisServer.start();
+    await using kit = kitFor({ url: server.url, silenceTimeoutMs: 500, reconnectMaxDelayMs: 100 });
+    await kit.invoke('redis.set', { key: 'doc', value: '{}' });
+    server.pause();
+    try {
+      // Sent, then the connection fell silent: set nx may have written, so trying it again
+      // could answer written: false for the caller's own write.
+      const [conditional, json] = await Promise.all([
+        failureOf(kit.invoke('redis.set', { key: 'owner', value: 'me', nx: true })),
+        failureOf(kit.invoke('redis.jsonSet', { key: 'doc', value: { a: 1 }, xx: true })),
+      ]);
+      expect(conditional).toMatchObject({ code: 'UNAVAILABLE', retryable: false });
+      expect(conditional.message).toContain(
+        'not retried: a conditional write (nx, xx, get) may already have been applied',
+      );
+      expect(json).toMatchObject({ code: 'UNAVAILABLE', retryable: false });
+      // Not sent at all (the connection is down now): safe to try again, so still retryable.
+      const unsent = await failureOf(
+        kit.invoke('redis.set', { key: 'owner', value: 'me', nx: true }, { retry: false }),
+      );
+      expect(unsent).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+      // A plain set is idempotent: retryable either way.
+      const plain = await failureOf(kit.invoke('redis.set', { key: 'plain', value: 'v' }, { retry: false }));
+      expect(plain).toMatchObject({ code: 'UNAVAILABLE', retryable: true });
+    } finally {
+      server.resume();
+    }
+  });
+
   it('keeps a blocking read of the stream trigger open past silenceTimeoutMs', async () => {
     await using server = await OwnRedisServer.start();
     await using kit = kitFor({ url: server.url, silenceTimeoutMs: 300 });

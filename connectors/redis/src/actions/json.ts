@@ -1,4 +1,5 @@
 import { ConnectorError, Type } from '@connectorkit/core';
+import { conditionalWrite } from '../conditional-write.js';
 import { defineRedisAction } from '../define-redis-action.js';
 import { inputError } from '../input-error.js';
 import { Key } from '../schemas.js';
@@ -51,6 +52,7 @@ export const jsonSet = defineRedisAction({
     if (px !== undefined) args.push('PX', px);
     if (nx === true) args.push('NX');
     if (xx === true) args.push('XX');
-    return { written: (await client.call('SET', ...args)) === 'OK' };
+    const reply = client.call('SET', ...args);
+    return { written: (await (nx === true || xx === true ? conditionalWrite(reply) : reply)) === 'OK' };
   },
 });

@@ -1,4 +1,5 @@
 import { type Static, Type } from '@connectorkit/core';
+import { conditionalWrite } from '../conditional-write.js';
 import type { RedisClient } from '../connection.js';
 import { defineRedisAction } from '../define-redis-action.js';
 import { inputError } from '../input-error.js';
@@ -80,12 +81,14 @@ async function setWithOptions(
   if (input.keepTtl === true) args.push('KEEPTTL');
   if (input.nx === true) args.push('NX');
   if (input.xx === true) args.push('XX');
-  if (input.get !== true) {
-    const reply = await client.call('SET', ...args);
-    return { written: reply === 'OK' };
-  }
+  const conditional = input.nx === true || input.xx === true || input.get === true;
+  const write = (): Promise<unknown> => {
+    const reply = client.call('SET', ...args);
+    return conditional ? conditionalWrite(reply) : reply;
+  };
+  if (input.get !== true) return { written: (await write()) === 'OK' };
   args.push('GET');
-  const previous = (await client.call('SET', ...args)) as string | null;
+  const previous = (await write()) as string | null;
   const written = input.nx === true ? previous === null : input.xx === true ? previous !== null : true;
   return { written, previous };
 }
@@ -119,7 +122,7 @@ export const mset = defineRedisAction({
   ],
   run: async ({ entries, nx }, { client }) => {
     const pairs = Object.entries(entries).flat();
-    if (nx === true) return { written: (await client.call('MSETNX', ...pairs)) === 1 };
+    if (nx === true) return { written: (await conditionalWrite(client.call('MSETNX', ...pairs))) === 1 };
     await client.call('MSET', ...pairs);
     return { written: true };
   },
