@@ -80,6 +80,48 @@ describe('credentials', () => {
     expect(await byUrl.invoke('redis.get', { key: 'k' })).toEqual({ value: 'v' });
   });
 
+  it("connects as an ACL user, given as fields or in the url, with only that user's rights", async () => {
+    const admin = new Redis(server.port, '127.0.0.1', { password: 'the-right-password' });
+    try {
+      await admin.call(
+        'ACL',
+        'SETUSER',
+        'reporter',
+        'on',
+        '>reporter-password',
+        '~report:*',
+        '+@read',
+        '+@write',
+        '+ping',
+      );
+    } finally {
+      admin.disconnect();
+    }
+    await using byFields = kitFor({ url: server.url, username: 'reporter', password: 'reporter-password' });
+    await byFields.invoke('redis.set', { key: 'report:1', value: 'ok' });
+    await using byUrl = kitFor({ url: `redis://reporter:reporter-password@127.0.0.1:${server.port}` });
+    expect(await byUrl.invoke('redis.get', { key: 'report:1' })).toEqual({ value: 'ok' });
+    // Outside the user's key pattern: Redis refuses, and the kit says FORBIDDEN.
+    expect((await failureOf(byUrl.invoke('redis.get', { key: 'secret:1' }))).code).toBe('FORBIDDEN');
+  });
+
+  it('uses the database of the url or of db', async () => {
+    await using byUrl = kitFor({ url: `redis://:the-right-password@127.0.0.1:${server.port}/3` });
+    await byUrl.invoke('redis.set', { key: 'where', value: 'db3' });
+    await using byField = kitFor({ url: server.url, password: 'the-right-password', db: 5 });
+    await byField.invoke('redis.set', { key: 'where', value: 'db5' });
+    const raw = new Redis(server.port, '127.0.0.1', { password: 'the-right-password' });
+    try {
+      expect(await raw.get('where')).toBeNull();
+      await raw.select(3);
+      expect(await raw.get('where')).toBe('db3');
+      await raw.select(5);
+      expect(await raw.get('where')).toBe('db5');
+    } finally {
+      raw.disconnect();
+    }
+  });
+
   it('fails with AUTH when the password is missing, saying how to fix it', async () => {
     await using kit = kitFor({ url: server.url });
     const error = await failureOf(kit.invoke('redis.get', { key: 'k' }));
