@@ -2,11 +2,21 @@ import { defineConnector } from '@connectorkit/core';
 import { hdel, hexists, hget, hgetall, hincrBy, hlen, hmget, hset } from './actions/hashes.js';
 import { jsonGet, jsonSet } from './actions/json.js';
 import { del, exists, expire, scan, ttl } from './actions/keys.js';
-import { llen, lpop, lpush, lrange, lrem, ltrim, rpop, rpush } from './actions/lists.js';
+import { lindex, llen, lpop, lpush, lrange, lrem, ltrim, rpop, rpush } from './actions/lists.js';
 import { pipeline, transaction } from './actions/pipeline.js';
 import { publish } from './actions/publish.js';
-import { sadd, scard, sismember, smembers, srem } from './actions/sets.js';
-import { zadd, zcard, zincrBy, zrange, zrangeByScore, zrank, zrem, zscore } from './actions/sorted-sets.js';
+import { sadd, scard, sdiff, sinter, sismember, smembers, srem, sunion } from './actions/sets.js';
+import {
+  zadd,
+  zcard,
+  zcount,
+  zincrBy,
+  zrange,
+  zrangeByScore,
+  zrank,
+  zrem,
+  zscore,
+} from './actions/sorted-sets.js';
 import { xadd, xlen, xrange, xtrim } from './actions/streams.js';
 import { get, incr, incrBy, mget, mset, set } from './actions/strings.js';
 import { redisConnection } from './connection.js';
@@ -58,11 +68,15 @@ export const redis = defineConnector({
     llen,
     ltrim,
     lrem,
+    lindex,
     sadd,
     srem,
     smembers,
     sismember,
     scard,
+    sinter,
+    sunion,
+    sdiff,
     zadd,
     zrem,
     zscore,
@@ -70,6 +84,7 @@ export const redis = defineConnector({
     zrange,
     zrangeByScore,
     zcard,
+    zcount,
     zrank,
     publish,
     xadd,

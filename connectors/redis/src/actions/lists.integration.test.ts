@@ -43,4 +43,13 @@ describe('lists', () => {
       values: ['b', 'c'],
     });
   });
+
+  it('lindex from the head and from the tail, null out of range', async () => {
+    const { kit } = test;
+    await kit.invoke('redis.rpush', { key: 'jobs', values: ['a', 'b', 'c'] });
+    expect(await kit.invoke('redis.lindex', { key: 'jobs', index: 0 })).toEqual({ value: 'a' });
+    expect(await kit.invoke('redis.lindex', { key: 'jobs', index: -1 })).toEqual({ value: 'c' });
+    expect(await kit.invoke('redis.lindex', { key: 'jobs', index: 3 })).toEqual({ value: null });
+    expect(await kit.invoke('redis.lindex', { key: 'missing', index: 0 })).toEqual({ value: null });
+  });
 });

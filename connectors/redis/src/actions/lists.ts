@@ -1,6 +1,6 @@
 import { Type } from '@connectorkit/core';
 import { defineRedisAction } from '../define-redis-action.js';
-import { Count, Key } from '../schemas.js';
+import { Count, Key, NullableString } from '../schemas.js';
 
 const Values = Type.Array(Type.String(), { minItems: 1 });
 const PopInput = Type.Object({
@@ -105,3 +105,14 @@ export function lastInteger(replies: [error: Error | null, result: unknown][] | 
   for (const [error] of replies ?? []) if (error !== null) throw error;
   return Number(last[1]);
 }
+
+export const lindex = defineRedisAction({
+  title: 'List element',
+  description:
+    'Reads the element at an index (LINDEX); negative indexes count from the tail (-1 is the last); null when out of range or the key does not exist.',
+  input: Type.Object({ key: Key, index: Type.Integer() }),
+  output: Type.Object({ value: NullableString }),
+  idempotent: true,
+  examples: [{ title: 'The last element', input: { key: 'jobs', index: -1 } }],
+  run: async ({ key, index }, { client }) => ({ value: await client.lindex(key, index) }),
+});

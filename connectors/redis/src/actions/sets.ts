@@ -1,6 +1,6 @@
 import { Type } from '@connectorkit/core';
 import { defineRedisAction } from '../define-redis-action.js';
-import { Count, Key } from '../schemas.js';
+import { Count, Key, Keys } from '../schemas.js';
 
 const Members = Type.Array(Type.String(), { minItems: 1 });
 
@@ -53,3 +53,34 @@ export const scard = defineRedisAction({
   examples: [{ input: { key: 'tags:post:1' } }],
   run: async ({ key }, { client }) => ({ count: await client.scard(key) }),
 });
+
+/** SINTER, SUNION and SDIFF: one shape, three set operations over several keys. */
+function setOperation(command: 'SINTER' | 'SUNION' | 'SDIFF', title: string, description: string) {
+  return defineRedisAction({
+    title,
+    description,
+    input: Type.Object({ keys: Keys }),
+    output: Type.Object({ members: Type.Array(Type.String()) }),
+    idempotent: true,
+    examples: [{ input: { keys: ['tags:post:1', 'tags:post:2'] } }],
+    run: async ({ keys }, { client }) => ({ members: (await client.call(command, ...keys)) as string[] }),
+  });
+}
+
+export const sinter = setOperation(
+  'SINTER',
+  'Set intersection',
+  'Reads the members every one of the sets has (SINTER), in no particular order; a missing key is an empty set.',
+);
+
+export const sunion = setOperation(
+  'SUNION',
+  'Set union',
+  'Reads the members any of the sets has (SUNION), in no particular order; a missing key is an empty set.',
+);
+
+export const sdiff = setOperation(
+  'SDIFF',
+  'Set difference',
+  'Reads the members of the first set that none of the others has (SDIFF), in no particular order.',
+);

@@ -76,6 +76,19 @@ describe('sorted sets', () => {
     expect(await kit.invoke('redis.zrank', { key: 'board', member: 'nobody' })).toEqual({ rank: null });
   });
 
+  it('zcount with inclusive and exclusive bounds and infinities', async () => {
+    const { kit } = test;
+    await kit.invoke('redis.zadd', { key: 'board', members: board });
+    const count = async (min: number | string, max: number | string) =>
+      (await kit.invoke('redis.zcount', { key: 'board', min, max })).count;
+    expect(await kit.invoke('redis.zcount', { key: 'board' })).toEqual({ count: 3 });
+    expect(await count(7.5, 42)).toBe(3);
+    expect(await count('(7.5', '(42')).toBe(1);
+    expect(await count(20, '+inf')).toBe(1);
+    expect(await count('-inf', 0)).toBe(0);
+    expect((await kit.invoke('redis.zcount', { key: 'missing' })).count).toBe(0);
+  });
+
   it('zrangeByScore with exclusive bounds, infinities, paging and reverse', async () => {
     const { kit } = test;
     await kit.invoke('redis.zadd', { key: 'board', members: [...board, { member: 'huge', score: 1e300 }] });

@@ -133,6 +133,19 @@ export const zcard = defineRedisAction({
   run: async ({ key }, { client }) => ({ count: await client.zcard(key) }),
 });
 
+export const zcount = defineRedisAction({
+  title: 'Sorted set count by score',
+  description:
+    "Counts the members with a score between two scores (ZCOUNT), both included unless written '(5'.",
+  input: Type.Object({ key: Key, min: scoreBound('-inf'), max: scoreBound('+inf') }),
+  output: Type.Object({ count: Count }),
+  idempotent: true,
+  examples: [{ input: { key: 'leaderboard', min: 100, max: '+inf' } }],
+  run: async ({ key, min = '-inf', max = '+inf' }, { client }) => ({
+    count: await client.zcount(key, min, max),
+  }),
+});
+
 export const zrank = defineRedisAction({
   title: 'Sorted set rank',
   description:
