@@ -90,7 +90,7 @@ export const RedisConnectionConfig = Type.Object(
       minimum: 0,
       default: 10_000,
       description:
-        'When commands wait and the server sends nothing for this long, the connection counts as dead (a server that hangs, a network partition): the waiting commands fail with UNAVAILABLE, later ones fail at once until it is back, and it reconnects. 0 turns it off. Not applied to the triggers’ own connections (blocking reads, subscriptions).',
+        'When commands wait and the server sends nothing for this long, the connection counts as dead (a server that hangs, a network partition): the waiting commands fail with UNAVAILABLE, later ones fail at once until it is back, and it reconnects. 0 turns it off. Not applied to the connections of the triggers (blocking reads, subscriptions).',
     }),
     autoPipelining: Type.Optional(
       Type.Boolean({
