@@ -3,6 +3,7 @@ import {
   type ConnectorErrorOptions,
   type ErrorCode,
   isConnectorError,
+  TLS_CERTIFICATE_CODES,
   toConnectorError,
 } from '@connectorkit/core';
 
@@ -156,29 +157,6 @@ const CLIENT_RULES: Readonly<Record<string, { code: ErrorCode; text: string }>> 
 
 /** Node's words when the peer hangs up before a TLS session exists: mostly TLS spoken to a plaintext port. */
 const TLS_HANDSHAKE_CLOSED = /before secure TLS connection was established/;
-
-/**
- * Node's TLS verification failures (the `code` kafkajs copies onto `KafkaJSConnectionError`): the
- * broker answered, but its certificate is not trusted. Trying again cannot help, so AUTH, not
- * UNAVAILABLE.
- */
-const TLS_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_NOT_YET_VALID',
-  'CERT_HAS_EXPIRED',
-  'CERT_REVOKED',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'INVALID_CA',
-  'INVALID_PURPOSE',
-  'HOSTNAME_MISMATCH',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
 
 /** Texts of kafkajs' `KafkaJSNonRetriableError`s that say what the caller got wrong. */
 const TEXT_RULES: readonly (readonly [RegExp, ErrorCode])[] = [

@@ -223,6 +223,27 @@ describe('a server that goes away and comes back', () => {
   });
 });
 
+describe('TLS', () => {
+  it('connects to a TLS-only server with rediss:// and the CA, and refuses a certificate it cannot trust', async () => {
+    await using server = await OwnRedisServer.start({ tls: true });
+    const url = `rediss://127.0.0.1:${server.port}`;
+    await using trusting = kitFor({ url, tls: { ca: server.ca ?? '' } });
+    await trusting.invoke('redis.set', { key: 'k', value: 'over TLS' });
+    expect(await trusting.invoke('redis.get', { key: 'k' })).toEqual({ value: 'over TLS' });
+    await using byField = kitFor({ url: `redis://127.0.0.1:${server.port}`, tls: { ca: server.ca ?? '' } });
+    expect(await byField.invoke('redis.get', { key: 'k' })).toEqual({ value: 'over TLS' });
+    // The system CAs do not know the test CA: a clear, typed refusal, not a hang.
+    await using untrusting = kitFor({ url, connectTimeoutMs: 2_000 });
+    const refused = await failureOf(untrusting.invoke('redis.get', { key: 'k' }));
+    expect(refused).toMatchObject({
+      code: 'AUTH',
+      retryable: false,
+      vendorCode: 'SELF_SIGNED_CERT_IN_CHAIN',
+    });
+    expect(refused.message).toContain('TLS certificate is not trusted');
+  });
+});
+
 describe('a server that hangs (stopped, or behind a network partition)', () => {
   it('fails the waiting call after silenceTimeoutMs and later ones at once, then works again', async () => {
     await using server = await OwnRedisServer.start();

@@ -11,6 +11,7 @@ import {
   isErrorCode,
   networkErrorCode,
   parseRetryAfter,
+  TLS_CERTIFICATE_CODES,
   toConnectorError,
 } from './errors.js';
 
@@ -280,6 +281,17 @@ describe('networkErrorCode and fromNetworkError', () => {
     expect(error?.connector).toBe('sample');
     expect(error?.connection).toBe('main');
   });
+
+  it.each(['SELF_SIGNED_CERT_IN_CHAIN', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID'])(
+    'an untrusted TLS certificate (%s) is AUTH, not retried, and says what to give',
+    (nodeCode) => {
+      expect(TLS_CERTIFICATE_CODES.has(nodeCode)).toBe(true);
+      const error = fromNetworkError(nodeError('self-signed certificate in certificate chain', nodeCode));
+      expect(error).toMatchObject({ code: 'AUTH', retryable: false, vendorCode: nodeCode });
+      expect(error?.message).toContain('TLS certificate is not trusted');
+      expect(error?.message).toContain('the CA that signed it');
+    },
+  );
 
   it('finds the code in a nested cause', () => {
     const error = new TypeError('fetch failed', {

@@ -254,10 +254,29 @@ const NETWORK_CODES: Readonly<Record<string, ErrorCode>> = {
   UND_ERR_HEADERS_TIMEOUT: 'TIMEOUT',
   UND_ERR_BODY_TIMEOUT: 'TIMEOUT',
   UND_ERR_SOCKET: 'UNAVAILABLE',
-  CERT_HAS_EXPIRED: 'UNAVAILABLE',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'UNAVAILABLE',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'UNAVAILABLE',
 };
+
+/**
+ * Node's TLS verification failures: the server answered, but the client does not trust its
+ * certificate (unknown CA, expired, for another host …). Trying again cannot help, so AUTH.
+ */
+export const TLS_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 const NETWORK_HINTS: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'connection refused — is the server running and the host/port right?',
@@ -274,7 +293,9 @@ export function networkErrorCode(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && Object.hasOwn(NETWORK_CODES, code)) return code;
+    if (typeof code === 'string' && (Object.hasOwn(NETWORK_CODES, code) || TLS_CERTIFICATE_CODES.has(code))) {
+      return code;
+    }
     const errors = (current as { errors?: unknown }).errors;
     if (Array.isArray(errors)) {
       for (const inner of errors) {
@@ -294,8 +315,11 @@ export function fromNetworkError(
 ): ConnectorError | undefined {
   const nodeCode = networkErrorCode(error);
   if (nodeCode === undefined) return undefined;
-  const code = NETWORK_CODES[nodeCode] ?? 'UNAVAILABLE';
-  const hint = NETWORK_HINTS[nodeCode] ?? 'network failure';
+  const tls = TLS_CERTIFICATE_CODES.has(nodeCode);
+  const code = tls ? 'AUTH' : (NETWORK_CODES[nodeCode] ?? 'UNAVAILABLE');
+  const hint = tls
+    ? "the server's TLS certificate is not trusted (unknown CA, expired, or for another host) — give the connection the CA that signed it"
+    : (NETWORK_HINTS[nodeCode] ?? 'network failure');
   return new ConnectorError(code, `${nodeCode}: ${hint}`, {
     ...options,
     vendorCode: options.vendorCode ?? nodeCode,

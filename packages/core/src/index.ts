@@ -56,6 +56,7 @@ export {
   networkErrorCode,
   parseRetryAfter,
   type SerializedConnectorError,
+  TLS_CERTIFICATE_CODES,
   toConnectorError,
   type ValidationIssue,
 } from './errors.js';

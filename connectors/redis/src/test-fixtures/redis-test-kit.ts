@@ -1,6 +1,7 @@
 // Test support for the Redis connector's own tests; excluded from the build.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -103,6 +104,8 @@ export async function freePort(): Promise<number> {
 /** A redis-server of the test's own, without persistence, on a port and in a directory of its own. */
 export class OwnRedisServer implements AsyncDisposable {
   private process: ChildProcess | undefined;
+  /** With `tls`: the PEM of the CA that signed the server's certificate (for 127.0.0.1). */
+  ca: string | undefined;
 
   private constructor(
     readonly port: number,
@@ -116,7 +119,7 @@ export class OwnRedisServer implements AsyncDisposable {
    * @param options.config the text of a config file, for what only a file can say (Sentinel)
    */
   static async start(
-    options: { arguments?: readonly string[]; config?: string } = {},
+    options: { arguments?: readonly string[]; config?: string; tls?: boolean } = {},
   ): Promise<OwnRedisServer> {
     const directory = await mkdtemp(join(tmpdir(), 'ck-redis-'));
     let configFile: string | undefined;
@@ -124,7 +127,15 @@ export class OwnRedisServer implements AsyncDisposable {
       configFile = join(directory, 'redis.conf');
       await writeFile(configFile, options.config);
     }
-    const server = new OwnRedisServer(await freePort(), directory, options.arguments ?? [], configFile);
+    const port = await freePort();
+    const tlsArguments = options.tls === true ? makeTlsFiles(directory, port) : [];
+    const server = new OwnRedisServer(
+      port,
+      directory,
+      [...tlsArguments, ...(options.arguments ?? [])],
+      configFile,
+    );
+    if (options.tls === true) server.ca = readFileSync(join(directory, 'ca.crt'), 'utf8');
     try {
       await server.start();
     } catch (error) {
@@ -169,6 +180,7 @@ export class OwnRedisServer implements AsyncDisposable {
       if (child.exitCode !== null)
         throw new Error(`redis-server on port ${this.port} exited with ${child.exitCode}`);
       const probe = new Redis(this.port, '127.0.0.1', {
+        ...(this.ca === undefined ? {} : { tls: { ca: this.ca } }),
         lazyConnect: true,
         enableReadyCheck: false,
         retryStrategy: () => null,
@@ -215,6 +227,35 @@ export class OwnRedisServer implements AsyncDisposable {
     await this.kill();
     await rm(this.directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * A CA and a server certificate for 127.0.0.1 signed by it, made with openssl in `directory`;
+ * returns the redis-server options that serve TLS only, on `port`.
+ */
+function makeTlsFiles(directory: string, port: number): string[] {
+  const file = (name: string): string => join(directory, name);
+  const openssl = (...args: string[]): void => {
+    execFileSync('openssl', args, { stdio: 'ignore' });
+  };
+  openssl(
+    ...['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=ck-test-ca'],
+    ...['-keyout', file('ca.key'), '-out', file('ca.crt')],
+  );
+  openssl(
+    ...['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1'],
+    ...['-keyout', file('server.key'), '-out', file('server.csr')],
+  );
+  writeFileSync(file('san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl(
+    ...['x509', '-req', '-in', file('server.csr'), '-CA', file('ca.crt'), '-CAkey', file('ca.key')],
+    ...['-CAcreateserial', '-days', '2', '-extfile', file('san.ext'), '-out', file('server.crt')],
+  );
+  return [
+    ...['--port', '0', '--tls-port', String(port)],
+    ...['--tls-cert-file', file('server.crt'), '--tls-key-file', file('server.key')],
+    ...['--tls-ca-cert-file', file('ca.crt'), '--tls-auth-clients', 'no'],
+  ];
 }
 
 /** Polls `condition` until it holds, failing with `what` after `timeoutMs`. */
