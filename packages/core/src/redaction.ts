@@ -309,11 +309,7 @@ class ErrorScrub {
     if (known !== undefined) return known as Error;
     if (Object.isFrozen(error)) return this.errorCopy(error, depth);
     this.replacements.set(error, error);
-    for (const key of Reflect.ownKeys(error)) {
-      const descriptor = ownDescriptor(error, key);
-      if (descriptor === undefined) continue;
-      const current = 'value' in descriptor ? descriptor.value : readProperty(error, key);
-      const redacted = this.property(key, current, depth);
+    for (const [key, descriptor, current, redacted] of this.ownProperties(error, depth)) {
       if (redacted === current) continue;
       if (!replaceProperty(error, key, descriptor, redacted)) {
         this.replacements.delete(error);
@@ -327,11 +323,7 @@ class ErrorScrub {
   private errorCopy(error: Error, depth: number): Error {
     const copy = Object.create(Object.getPrototypeOf(error) as object | null) as Error;
     this.replacements.set(error, copy);
-    for (const key of Reflect.ownKeys(error)) {
-      const descriptor = ownDescriptor(error, key);
-      if (descriptor === undefined) continue;
-      const current = 'value' in descriptor ? descriptor.value : readProperty(error, key);
-      const redacted = this.property(key, current, depth);
+    for (const [key, descriptor, , redacted] of this.ownProperties(error, depth)) {
       if (redacted === OMIT) continue;
       Object.defineProperty(copy, key, {
         value: redacted,
@@ -341,6 +333,19 @@ class ErrorScrub {
       });
     }
     return copy;
+  }
+
+  /** Each own property of an error: its key, descriptor, value and redacted value. */
+  private *ownProperties(
+    error: Error,
+    depth: number,
+  ): Generator<[key: PropertyKey, descriptor: PropertyDescriptor, current: unknown, redacted: unknown]> {
+    for (const key of Reflect.ownKeys(error)) {
+      const descriptor = ownDescriptor(error, key);
+      if (descriptor === undefined) continue;
+      const current = 'value' in descriptor ? descriptor.value : readProperty(error, key);
+      yield [key, descriptor, current, this.property(key, current, depth)];
+    }
   }
 
   /** One property of an error, redacted on its own: what throws on the way shows as `[unreadable]`. */
